@@ -1,0 +1,161 @@
+//! The qemu-user style command line: `mvvm [options] program [args...]`, with the
+//! matching `QEMU_*` environment variables. Shared by the native binary and the
+//! component's `wasi:cli/run` export.
+
+use crate::machine::{LogItems, Machine, Options};
+use std::ffi::OsString;
+
+const USAGE: &str = "usage: mvvm [options] program [arguments...]
+Runs a riscv64 Linux program.
+
+Options (and the environment variables that set them):
+  -L path          sysroot for the dynamic linker and absolute paths   QEMU_LD_PREFIX
+  -E var=value     set a variable in the guest's environment           QEMU_SET_ENV
+  -U var           remove a variable from the guest's environment      QEMU_UNSET_ENV
+  -0 argv0         run the program with this argv[0]                   QEMU_ARGV0
+  -s size          stack size (suffixes k, M, G)                        QEMU_STACK_SIZE
+  -m size          guest memory limit (default 1G, at most 3G)          MVVM_MEMORY
+  -strace          log system calls                                    QEMU_STRACE
+  -d item[,...]    log in_asm, exec, cpu                               QEMU_LOG
+  -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
+  -version         print the version
+  -h, -help        print this help";
+
+/// Parses a size such as `8M`.
+fn parse_size(s: &str) -> Option<u64> {
+    let (num, mul) = match s.chars().last()? {
+        'k' | 'K' => (&s[..s.len() - 1], 1 << 10),
+        'm' | 'M' => (&s[..s.len() - 1], 1 << 20),
+        'g' | 'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+fn parse_log(items: &str) -> Result<LogItems, String> {
+    let mut l = LogItems::default();
+    for item in items.split(',').filter(|i| !i.is_empty()) {
+        match item {
+            "in_asm" => l.in_asm = true,
+            "exec" => l.exec = true,
+            "cpu" => l.cpu = true,
+            _ => return Err(format!("unknown -d item '{item}' (known: in_asm, exec, cpu)")),
+        }
+    }
+    Ok(l)
+}
+
+/// Runs the command line `args` (without the emulator's own argv[0]); returns the
+/// process exit status.
+pub fn main(args: Vec<OsString>) -> u8 {
+    match run(args) {
+        Ok(code) => code,
+        Err((msg, code)) => {
+            eprintln!("mvvm: {msg}");
+            code
+        }
+    }
+}
+
+fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
+    let usage = |m: String| (m, 1);
+    let mut opts = Options::default();
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    let var = |k: &str| std::env::var(k).ok();
+    let set_env = |env: &mut Vec<(OsString, OsString)>, kv: &str| -> Result<(), (String, u8)> {
+        let (k, v) = kv.split_once('=').ok_or_else(|| usage(format!("-E needs var=value, got '{kv}'")))?;
+        env.retain(|(ek, _)| ek != k);
+        env.push((k.into(), v.into()));
+        Ok(())
+    };
+    let mut argv0 = var("QEMU_ARGV0");
+    opts.sysroot = var("QEMU_LD_PREFIX");
+    opts.strace = var("QEMU_STRACE").is_some();
+    opts.log_file = var("QEMU_LOG_FILENAME");
+    if let Some(l) = var("QEMU_LOG") {
+        opts.log = parse_log(&l).map_err(usage)?;
+    }
+    if let Some(s) = var("QEMU_STACK_SIZE") {
+        opts.stack_size = parse_size(&s).ok_or_else(|| usage(format!("bad QEMU_STACK_SIZE '{s}'")))?;
+    }
+    if let Some(s) = var("MVVM_MEMORY") {
+        opts.mem_size = parse_size(&s).ok_or_else(|| usage(format!("bad MVVM_MEMORY '{s}'")))?;
+    }
+    if let Some(list) = var("QEMU_SET_ENV") {
+        for kv in list.split(',') {
+            set_env(&mut env, kv)?;
+        }
+    }
+    if let Some(list) = var("QEMU_UNSET_ENV") {
+        env.retain(|(k, _)| !list.split(',').any(|u| k == u));
+    }
+
+    let mut it = args.into_iter();
+    let program = loop {
+        let Some(arg) = it.next() else { return Err(usage(format!("no program given\n{USAGE}"))) };
+        let a = arg.to_string_lossy().into_owned();
+        if !a.starts_with('-') || a == "-" {
+            break a;
+        }
+        let name = a.trim_start_matches('-');
+        let mut value = || {
+            it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| usage(format!("option {a} needs an argument")))
+        };
+        match name {
+            "L" => opts.sysroot = Some(value()?),
+            "E" => set_env(&mut env, &value()?)?,
+            "U" => {
+                let k = value()?;
+                env.retain(|(ek, _)| *ek != *k);
+            }
+            "0" => argv0 = Some(value()?),
+            "s" => {
+                let v = value()?;
+                opts.stack_size = parse_size(&v).ok_or_else(|| usage(format!("bad stack size '{v}'")))?;
+            }
+            "m" => {
+                let v = value()?;
+                opts.mem_size = parse_size(&v).ok_or_else(|| usage(format!("bad memory size '{v}'")))?;
+            }
+            "strace" => opts.strace = true,
+            "d" => opts.log = parse_log(&value()?).map_err(usage)?,
+            "D" => opts.log_file = Some(value()?),
+            "version" => {
+                println!("mvvm version {} (riscv64 Linux user-mode emulator)", env!("CARGO_PKG_VERSION"));
+                return Ok(0);
+            }
+            "h" | "help" => {
+                println!("{USAGE}");
+                return Ok(0);
+            }
+            "" => break it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| usage("no program given".into()))?,
+            _ => return Err(usage(format!("unknown option '{a}'\n{USAGE}"))),
+        }
+    };
+    if !(1 << 24..=3 << 30).contains(&opts.mem_size) {
+        return Err(usage("guest memory must be between 16M and 3G".into()));
+    }
+    if opts.stack_size < 1 << 16 || opts.stack_size > opts.mem_size / 2 {
+        return Err(usage("stack size must be at least 64k and at most half the guest memory".into()));
+    }
+
+    let mut guest_argv: Vec<Vec<u8>> = vec![argv0.unwrap_or_else(|| program.clone()).into_bytes()];
+    guest_argv.extend(it.map(|a| a.to_string_lossy().into_owned().into_bytes()));
+    let envp: Vec<Vec<u8>> = env
+        .iter()
+        .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()).into_bytes())
+        .collect();
+
+    let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
+    m.load(&program, guest_argv, envp).map_err(|e| (e.to_string(), e.exit_code()))?;
+    Ok(m.run().code())
+}
+
+/// The guest starts in `$PWD` when the host says where that is (WASI hosts have no
+/// working directory of their own), else in the host's current directory.
+fn guest_cwd() -> String {
+    match std::env::var("PWD") {
+        Ok(p) if p.starts_with('/') => crate::linux::fs_normalize(&p),
+        _ => std::env::current_dir().map_or_else(|_| "/".into(), |p| p.to_string_lossy().into_owned()),
+    }
+}

@@ -1,0 +1,52 @@
+//! Instruction semantics: one handler per table row, grouped by extension
+//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`). Handlers are pure
+//! semantics on a [`Hart`] and [`Mem`]: they never look at caches, counters or
+//! tracing (those belong to the run loop in `interp/mod.rs`).
+//!
+//! Contract: a handler for a row flagged `CTRL` sets `h.pc` to the next pc; every
+//! other handler leaves `h.pc` alone and the run loop advances it by `insn.len`.
+
+mod a;
+mod f;
+mod i;
+mod m;
+mod zicsr;
+
+use crate::hart::{Hart, Trap};
+use crate::isa::{Insn, Opcode};
+use crate::mem::Mem;
+
+use a::*;
+use f::*;
+use i::*;
+use m::*;
+use zicsr::*;
+
+/// What every handler returns.
+pub type Result = std::result::Result<(), Trap>;
+
+/// The effective address `rs1 + imm` of a load or store.
+#[inline(always)]
+fn ea(h: &Hart, i: &Insn) -> u64 {
+    h.get(i.rs1).wrapping_add(i.imm as i64 as u64)
+}
+
+/// Sign-extends the low 32 bits.
+#[inline(always)]
+fn sext32(v: u64) -> u64 {
+    v as i32 as i64 as u64
+}
+
+macro_rules! define_execute {
+    ($($variant:ident $handler:ident $mask:literal $match:literal $fmt:ident $ext:ident $flags:expr;)*) => {
+        /// Executes one decoded instruction.
+        #[inline(always)]
+        pub fn execute(h: &mut Hart, m: &mut Mem, i: &Insn) -> Result {
+            match i.op {
+                Opcode::Illegal => Err(Trap::Illegal),
+                $(Opcode::$variant => $handler(h, m, i),)*
+            }
+        }
+    };
+}
+crate::for_each_insn!(define_execute);

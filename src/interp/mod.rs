@@ -1,0 +1,206 @@
+//! The interpreter tier: a decoded-code cache and the run loop.
+//!
+//! Code is decoded once into basic blocks (straight-line runs that end at a jump,
+//! a branch, a system instruction, a page boundary or [`MAX_BLOCK`] instructions).
+//! Blocks are found by pc through a small direct-mapped table in front of a hash
+//! map. Pages that hold decoded code are marked in guest memory, so a store to
+//! them (self-modifying code, a guest JIT), `fence.i`, and unmapping or
+//! re-protecting them drop the stale blocks.
+//!
+//! Handlers (`exec`) are pure semantics; counting, caching and trap routing happen
+//! here.
+
+mod exec;
+#[path = "fp_stub.rs"]
+pub mod fp;
+
+use crate::hart::{Hart, Trap};
+use crate::isa::{self, Insn};
+use crate::mem::{Mem, PAGE};
+use std::collections::HashMap;
+
+pub use exec::execute;
+
+/// Longest decoded block.
+pub const MAX_BLOCK: usize = 64;
+const FAST_SLOTS: usize = 1 << 14;
+
+struct Block {
+    pc: u64,
+    insns: Box<[Insn]>,
+    /// The last instruction sets the pc itself.
+    ends_in_jump: bool,
+}
+
+/// Decoded blocks by guest pc.
+pub struct CodeCache {
+    blocks: Vec<Block>,
+    by_pc: HashMap<u64, u32>,
+    by_page: HashMap<u64, Vec<u32>>,
+    /// Direct-mapped front of `by_pc`: `(pc, block)`, pc 0 meaning empty (page 0 is
+    /// never executable).
+    fast: Box<[(u64, u32)]>,
+}
+
+impl Default for CodeCache {
+    fn default() -> Self {
+        CodeCache {
+            blocks: Vec::new(),
+            by_pc: HashMap::new(),
+            by_page: HashMap::new(),
+            fast: vec![(0, 0); FAST_SLOTS].into_boxed_slice(),
+        }
+    }
+}
+
+impl std::fmt::Debug for CodeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeCache").field("blocks", &self.by_pc.len()).finish()
+    }
+}
+
+fn slot(pc: u64) -> usize {
+    ((pc >> 1) as usize) & (FAST_SLOTS - 1)
+}
+
+impl CodeCache {
+    #[inline(always)]
+    fn lookup(&mut self, pc: u64) -> Option<u32> {
+        let (key, idx) = self.fast[slot(pc)];
+        if key == pc {
+            return Some(idx);
+        }
+        let idx = *self.by_pc.get(&pc)?;
+        self.fast[slot(pc)] = (pc, idx);
+        Some(idx)
+    }
+
+    /// Whether a block starting at `pc` is cached.
+    pub fn contains(&self, pc: u64) -> bool {
+        self.by_pc.contains_key(&pc)
+    }
+
+    /// Decodes the block at `pc`. A fetch fault on its first instruction is the
+    /// block's result; a later one just ends the block early.
+    fn translate(&mut self, mem: &mut Mem, pc: u64) -> Result<u32, Trap> {
+        if pc & 1 != 0 {
+            return Err(Trap::Fault { addr: pc, access: crate::hart::Access::Exec, mapped: true });
+        }
+        let mut insns = Vec::new();
+        let mut at = pc;
+        let mut ends_in_jump = false;
+        while insns.len() < MAX_BLOCK {
+            let word = match mem.fetch(at) {
+                Ok(w) => w,
+                Err(t) if insns.is_empty() => return Err(t),
+                Err(_) => break,
+            };
+            let insn = isa::decode(word);
+            insns.push(insn);
+            at += insn.len as u64;
+            if insn.op.ends_block() {
+                ends_in_jump = insn.op.flags().contains(isa::Flags::CTRL);
+                break;
+            }
+            if at / PAGE != pc / PAGE {
+                break;
+            }
+        }
+        let idx = self.blocks.len() as u32;
+        for page in (pc / PAGE)..=((at - 1) / PAGE) {
+            self.by_page.entry(page).or_default().push(idx);
+        }
+        self.blocks.push(Block { pc, insns: insns.into_boxed_slice(), ends_in_jump });
+        self.by_pc.insert(pc, idx);
+        self.fast[slot(pc)] = (pc, idx);
+        Ok(idx)
+    }
+
+    /// Drops every block that overlaps `[start, end)`.
+    pub fn invalidate(&mut self, mem: &mut Mem, start: u64, end: u64) {
+        if !mem.clear_code_marks(start, end) {
+            return;
+        }
+        for page in (start / PAGE)..end.div_ceil(PAGE) {
+            for idx in self.by_page.remove(&page).unwrap_or_default() {
+                let pc = self.blocks[idx as usize].pc;
+                if self.by_pc.get(&pc) == Some(&idx) {
+                    self.by_pc.remove(&pc);
+                }
+                if self.fast[slot(pc)] == (pc, idx) {
+                    self.fast[slot(pc)] = (0, 0);
+                }
+            }
+        }
+        // A block's code may straddle into a neighbouring page: drop the marks there
+        // too so the neighbour is re-marked when it is decoded again.
+        if self.by_pc.is_empty() {
+            self.blocks.clear();
+        }
+    }
+
+    /// Drops all decoded code.
+    pub fn flush(&mut self, mem: &mut Mem) {
+        mem.clear_code_marks(0, mem.size());
+        *self = CodeCache::default();
+    }
+}
+
+/// Runs guest code until something the run loop cannot handle by itself happens
+/// (a system call, a fault, an illegal instruction, `ebreak`) or `budget` blocks
+/// have run (then `None`). On return `hart.pc` points at the trapping instruction
+/// (for `Ecall`: at the `ecall`).
+pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64) -> Option<Trap> {
+    while budget > 0 {
+        budget -= 1;
+        let pc = hart.pc;
+        let idx = match code.lookup(pc) {
+            Some(idx) => idx,
+            None => match code.translate(mem, pc) {
+                Ok(idx) => idx,
+                Err(t) => return Some(t),
+            },
+        };
+        let block = &code.blocks[idx as usize];
+        let (body, last) = match block.insns.split_last() {
+            Some((last, body)) if block.ends_in_jump => (body, Some(last)),
+            _ => (&block.insns[..], None),
+        };
+        hart.instret += block.insns.len() as u64;
+        let mut trap = None;
+        for insn in body {
+            if let Err(t) = execute(hart, mem, insn) {
+                trap = Some((t, insn.len));
+                break;
+            }
+            hart.pc = hart.pc.wrapping_add(insn.len as u64);
+        }
+        if trap.is_none() {
+            if let Some(insn) = last {
+                if let Err(t) = execute(hart, mem, insn) {
+                    trap = Some((t, insn.len));
+                }
+            }
+        }
+        let Some((t, len)) = trap else { continue };
+        match t {
+            Trap::CodeModified { addr } => {
+                hart.pc = hart.pc.wrapping_add(len as u64);
+                code.invalidate(mem, addr & !(PAGE - 1), (addr | (PAGE - 1)) + 9);
+            }
+            Trap::FenceI => {
+                hart.pc = hart.pc.wrapping_add(len as u64);
+                code.flush(mem);
+            }
+            t => return Some(t),
+        }
+    }
+    None
+}
+
+/// Decodes the instruction at `pc` without caching it (for tracing and errors).
+pub fn peek(mem: &Mem, pc: u64) -> Option<Insn> {
+    let lo = u16::from_le_bytes(mem.slice(pc, 2)?.try_into().ok()?);
+    let word = if lo & 3 == 3 { u32::from_le_bytes(mem.slice(pc, 4)?.try_into().ok()?) } else { lo as u32 };
+    Some(isa::decode(word))
+}

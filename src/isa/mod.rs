@@ -1,0 +1,234 @@
+//! The RISC-V instruction set as data: opcodes, formats, decoding and disassembly.
+//!
+//! Everything here is derived from the one table in [`table`](self::table) through
+//! [`for_each_insn!`](crate::for_each_insn). This module holds no emulator state; the
+//! interpreter (`crate::interp`) and the JIT consume the [`Insn`]s it produces.
+
+mod compressed;
+mod decode;
+mod disasm;
+pub mod csr;
+pub mod table;
+
+pub use decode::decode;
+pub use disasm::{FNAMES, XNAMES};
+
+/// How an instruction word carries its operands (and builds its immediate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `rd, rs1, rs2`.
+    R,
+    /// `rd, rs1, rs2, rm`.
+    RRm,
+    /// `rd, rs1` (FP moves and classify).
+    R1,
+    /// `rd, rs1, rm`.
+    R1Rm,
+    /// `rd, rs1, rs2, rs3, rm` (fused multiply-add).
+    R4,
+    /// `rd, rs1, imm[11:0]`.
+    I,
+    /// `rd, imm(rs1)`: an I-type load.
+    Load,
+    /// `rd, rs1, shamt[5:0]`.
+    Shift,
+    /// `rd, rs1, shamt[4:0]` (the 32-bit `*w` shifts).
+    ShiftW,
+    /// `rs2, imm(rs1)`.
+    S,
+    /// `rs1, rs2, pc-relative imm[12:1]`.
+    B,
+    /// `rd, imm[31:12]`.
+    U,
+    /// `rd, pc-relative imm[20:1]`.
+    J,
+    /// `rd, rs2, (rs1)`: atomic memory operation.
+    Amo,
+    /// `rd, (rs1)`: load-reserved.
+    Lr,
+    /// `rd, csr, rs1`.
+    Csr,
+    /// `rd, csr, uimm[4:0]` (the immediate sits in the rs1 field).
+    CsrI,
+    /// `pred, succ` (operands ignored: MVVM is sequentially consistent).
+    Fence,
+    /// No operands.
+    None,
+}
+
+/// The extension an instruction belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ext {
+    /// Base integer ISA.
+    I,
+    /// Integer multiply and divide.
+    M,
+    /// Atomics.
+    A,
+    /// Single-precision floating point.
+    F,
+    /// Double-precision floating point.
+    D,
+    /// Control and status registers.
+    Zicsr,
+    /// Instruction-fetch fence.
+    Zifencei,
+}
+
+/// Per-row properties of an instruction (the `flags` column of the table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flags(u8);
+
+impl Flags {
+    /// Nothing special.
+    pub const NONE: Flags = Flags(0);
+    /// Transfers control: the handler sets the next pc, and a decoded block ends here.
+    pub const CTRL: Flags = Flags(1);
+    /// Ends a decoded block without being a jump (system calls, fences on code).
+    pub const END: Flags = Flags(2);
+    /// Reads guest memory.
+    pub const LOAD: Flags = Flags(4);
+    /// Writes guest memory.
+    pub const STORE: Flags = Flags(8);
+    /// `rd` is an FP register.
+    pub const FD: Flags = Flags(16);
+    /// `rs1` is an FP register.
+    pub const FS1: Flags = Flags(32);
+    /// `rs2` is an FP register.
+    pub const FS2: Flags = Flags(64);
+    /// `rs3` is an FP register.
+    pub const FS3: Flags = Flags(128);
+
+    /// Whether every flag of `other` is set in `self`.
+    pub const fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl core::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+// The flag names as plain bits, so table rows can combine them in const context.
+const NONE: u8 = Flags::NONE.0;
+const CTRL: u8 = Flags::CTRL.0;
+const END: u8 = Flags::END.0;
+const LOAD: u8 = Flags::LOAD.0;
+const STORE: u8 = Flags::STORE.0;
+const FD: u8 = Flags::FD.0;
+const FS1: u8 = Flags::FS1.0;
+const FS2: u8 = Flags::FS2.0;
+const FS3: u8 = Flags::FS3.0;
+
+/// One encoding row of the table, as data (used by the decoder and by tests).
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    /// The opcode this row decodes to.
+    pub op: Opcode,
+    /// Bits that must equal `matches`.
+    pub mask: u32,
+    /// Required value of the masked bits.
+    pub matches: u32,
+}
+
+macro_rules! define_opcodes {
+    ($($variant:ident $handler:ident $mask:literal $match:literal $fmt:ident $ext:ident $flags:expr;)*) => {
+        /// Every instruction MVVM decodes. `Illegal` stands for any word that is not one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u16)]
+        pub enum Opcode {
+            /// Not a valid instruction (raises illegal-instruction when executed).
+            Illegal,
+            $(
+                #[doc = concat!("`", stringify!($handler), "`")]
+                $variant,
+            )*
+        }
+
+        /// Every table row, in table order.
+        pub const ROWS: &[Row] = &[$(Row { op: Opcode::$variant, mask: $mask, matches: $match },)*];
+
+        impl Opcode {
+            /// The handler name: the mnemonic with `.` spelled `_`.
+            pub const fn handler_name(self) -> &'static str {
+                match self {
+                    Opcode::Illegal => "illegal",
+                    $(Opcode::$variant => stringify!($handler),)*
+                }
+            }
+
+            /// Operand layout.
+            pub const fn format(self) -> Format {
+                match self {
+                    Opcode::Illegal => Format::None,
+                    $(Opcode::$variant => Format::$fmt,)*
+                }
+            }
+
+            /// Extension.
+            pub const fn ext(self) -> Ext {
+                match self {
+                    Opcode::Illegal => Ext::I,
+                    $(Opcode::$variant => Ext::$ext,)*
+                }
+            }
+
+            /// Properties.
+            pub const fn flags(self) -> Flags {
+                match self {
+                    Opcode::Illegal => Flags::END,
+                    $(Opcode::$variant => Flags($flags),)*
+                }
+            }
+        }
+    };
+}
+crate::for_each_insn!(define_opcodes);
+
+impl Opcode {
+    /// The assembler mnemonic, e.g. `fcvt.w.s` (derived from the handler name).
+    pub fn mnemonic(self) -> String {
+        self.handler_name().trim_end_matches('_').replace('_', ".")
+    }
+
+    /// Whether a decoded block must end after this instruction.
+    pub const fn ends_block(self) -> bool {
+        let f = self.flags();
+        f.contains(Flags::CTRL) || f.contains(Flags::END)
+    }
+}
+
+/// A decoded instruction: flat, fixed-size, cheap to copy into caches.
+///
+/// Register fields hold raw 5-bit numbers; whether they name an integer or FP
+/// register follows from [`Opcode::flags`]. `imm` is fully built and sign-extended
+/// as the format defines (CSR numbers and shift amounts are zero-extended).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Insn {
+    /// What to execute.
+    pub op: Opcode,
+    /// Destination register.
+    pub rd: u8,
+    /// First source register (or the 5-bit immediate of `csrr*i`).
+    pub rs1: u8,
+    /// Second source register.
+    pub rs2: u8,
+    /// Third source register (fused multiply-add).
+    pub rs3: u8,
+    /// Static rounding mode field (funct3) of FP instructions.
+    pub rm: u8,
+    /// Encoded length in bytes: 4, or 2 for compressed instructions.
+    pub len: u8,
+    /// Immediate.
+    pub imm: i32,
+}
+
+impl Insn {
+    /// The illegal instruction of the given length.
+    pub const fn illegal(len: u8) -> Insn {
+        Insn { op: Opcode::Illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0, len, imm: 0 }
+    }
+}

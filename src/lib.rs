@@ -1,0 +1,22 @@
+//! MVVM: a user-mode emulator for riscv64 Linux programs that runs as a WASI 0.2
+//! component (and natively, for tests).
+//!
+//! The crate is laid out by what a reader looks for:
+//! - [`isa`]: the instruction table, decoder and disassembler (no state),
+//! - [`hart`]: registers and traps, [`mem`]: the guest address space,
+//! - [`interp`]: instruction semantics, the decoded-code cache and run loop,
+//! - [`loader`]: ELF loading and the initial stack,
+//! - [`linux`]: system calls, grouped by subsystem,
+//! - [`machine`]: a guest process tying these together, [`cli`]: the command line.
+
+pub mod cli;
+pub mod hart;
+pub mod interp;
+pub mod isa;
+pub mod linux;
+pub mod loader;
+pub mod machine;
+pub mod mem;
+
+#[cfg(target_os = "wasi")]
+mod component;

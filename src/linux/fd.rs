@@ -1,0 +1,285 @@
+//! The guest's file descriptor table and the open-file objects behind it.
+//!
+//! A guest fd names an [`OpenFile`] shared between `dup`ed descriptors (so they share
+//! the offset and status flags, as on Linux). Host files are `std::fs::File`s (WASI
+//! descriptors in the component); `/dev/null` and friends and generated `/proc`
+//! files are emulated.
+
+use super::Errno;
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::rc::Rc;
+
+/// Most descriptors a guest may have open.
+pub const MAX_FDS: usize = 1024;
+
+/// `O_*` flag values (asm-generic).
+pub mod flags {
+    pub const O_ACCMODE: u32 = 3;
+    pub const O_WRONLY: u32 = 1;
+    pub const O_RDWR: u32 = 2;
+    pub const O_CREAT: u32 = 0o100;
+    pub const O_EXCL: u32 = 0o200;
+    pub const O_TRUNC: u32 = 0o1000;
+    pub const O_APPEND: u32 = 0o2000;
+    pub const O_NONBLOCK: u32 = 0o4000;
+    pub const O_DIRECTORY: u32 = 0o200000;
+    pub const O_NOFOLLOW: u32 = 0o400000;
+    pub const O_CLOEXEC: u32 = 0o2000000;
+    pub const O_PATH: u32 = 0o10000000;
+    pub const O_TMPFILE: u32 = 0o20000000;
+}
+
+/// What an open file is.
+#[derive(Debug)]
+pub enum Kind {
+    /// The host's standard input.
+    Stdin,
+    /// The host's standard output.
+    Stdout,
+    /// The host's standard error.
+    Stderr,
+    /// A host file.
+    File(File),
+    /// A directory (listed on demand).
+    Dir {
+        /// Entries `(name, d_type, ino)` read at the first `getdents64`.
+        entries: Option<Vec<(String, u8, u64)>>,
+        /// Next entry index.
+        pos: usize,
+    },
+    /// `/dev/null`.
+    Null,
+    /// `/dev/zero`.
+    Zero,
+    /// `/dev/full`.
+    Full,
+    /// `/dev/random`, `/dev/urandom`.
+    Random,
+    /// Generated contents (`/proc` files).
+    Bytes(Vec<u8>, u64),
+}
+
+/// An open file description.
+#[derive(Debug)]
+pub struct OpenFile {
+    /// What it is.
+    pub kind: Kind,
+    /// Guest path it was opened with (absolute).
+    pub path: String,
+    /// Access mode and status flags (`O_APPEND`, `O_NONBLOCK`, ...).
+    pub flags: u32,
+}
+
+/// Shared handle to an open file description.
+pub type FileRef = Rc<RefCell<OpenFile>>;
+
+impl OpenFile {
+    /// A new description.
+    pub fn new(kind: Kind, path: String, flags: u32) -> FileRef {
+        Rc::new(RefCell::new(OpenFile { kind, path, flags }))
+    }
+
+    fn readable(&self) -> bool {
+        self.flags & flags::O_ACCMODE != flags::O_WRONLY
+    }
+
+    fn writable(&self) -> bool {
+        self.flags & flags::O_ACCMODE != 0
+    }
+
+    /// Reads into `buf`.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        match &mut self.kind {
+            Kind::Stdin => Ok(std::io::stdin().read(buf)?),
+            Kind::File(f) => Ok(f.read(buf)?),
+            Kind::Dir { .. } => Err(Errno::EISDIR),
+            Kind::Null => Ok(0),
+            Kind::Zero | Kind::Full => {
+                buf.fill(0);
+                Ok(buf.len())
+            }
+            Kind::Random => {
+                crate::linux::system::random_fill(buf);
+                Ok(buf.len())
+            }
+            Kind::Bytes(data, pos) => {
+                let start = (*pos).min(data.len() as u64) as usize;
+                let n = buf.len().min(data.len() - start);
+                buf[..n].copy_from_slice(&data[start..start + n]);
+                *pos += n as u64;
+                Ok(n)
+            }
+            Kind::Stdout | Kind::Stderr => Err(Errno::EBADF),
+        }
+    }
+
+    /// Writes `data`.
+    pub fn write(&mut self, data: &[u8]) -> Result<usize, Errno> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        match &mut self.kind {
+            Kind::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(data)?;
+                out.flush()?;
+                Ok(data.len())
+            }
+            Kind::Stderr => {
+                std::io::stderr().write_all(data)?;
+                Ok(data.len())
+            }
+            Kind::File(f) => Ok(f.write(data)?),
+            Kind::Null | Kind::Zero | Kind::Random => Ok(data.len()),
+            Kind::Full => Err(Errno::ENOSPC),
+            Kind::Dir { .. } => Err(Errno::EISDIR),
+            Kind::Stdin | Kind::Bytes(..) => Err(Errno::EBADF),
+        }
+    }
+
+    /// Repositions the offset; `whence` as in `lseek`.
+    pub fn seek(&mut self, off: i64, whence: i32) -> Result<u64, Errno> {
+        match &mut self.kind {
+            Kind::File(f) => {
+                let pos = match whence {
+                    0 => SeekFrom::Start(u64::try_from(off).map_err(|_| Errno::EINVAL)?),
+                    1 => SeekFrom::Current(off),
+                    2 => SeekFrom::End(off),
+                    _ => return Err(Errno::EINVAL),
+                };
+                Ok(f.seek(pos)?)
+            }
+            Kind::Bytes(data, pos) => {
+                let base = match whence {
+                    0 => 0,
+                    1 => *pos as i64,
+                    2 => data.len() as i64,
+                    _ => return Err(Errno::EINVAL),
+                };
+                let new = base.checked_add(off).filter(|&p| p >= 0).ok_or(Errno::EINVAL)?;
+                *pos = new as u64;
+                Ok(*pos)
+            }
+            Kind::Dir { pos, entries } if whence == 0 && off == 0 => {
+                *pos = 0;
+                *entries = None;
+                Ok(0)
+            }
+            Kind::Null | Kind::Zero | Kind::Full | Kind::Random => Ok(0),
+            _ => Err(Errno::ESPIPE),
+        }
+    }
+
+    /// Reads at `off` without moving the file offset.
+    pub fn pread(&mut self, buf: &mut [u8], off: u64) -> Result<usize, Errno> {
+        let saved = self.seek(0, 1)?;
+        self.seek(off as i64, 0)?;
+        let r = self.read(buf);
+        self.seek(saved as i64, 0)?;
+        r
+    }
+
+    /// Writes at `off` without moving the file offset.
+    pub fn pwrite(&mut self, data: &[u8], off: u64) -> Result<usize, Errno> {
+        let saved = self.seek(0, 1)?;
+        self.seek(off as i64, 0)?;
+        let r = self.write(data);
+        self.seek(saved as i64, 0)?;
+        r
+    }
+
+    /// Whether the host stream is a terminal.
+    pub fn is_tty(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.kind {
+            Kind::Stdin => std::io::stdin().is_terminal(),
+            Kind::Stdout => std::io::stdout().is_terminal(),
+            Kind::Stderr => std::io::stderr().is_terminal(),
+            _ => false,
+        }
+    }
+}
+
+/// One descriptor slot.
+#[derive(Debug, Clone)]
+pub struct Fd {
+    /// The open file description.
+    pub file: FileRef,
+    /// `FD_CLOEXEC`.
+    pub cloexec: bool,
+}
+
+/// The descriptor table.
+#[derive(Debug, Default)]
+pub struct FdTable {
+    slots: Vec<Option<Fd>>,
+}
+
+impl FdTable {
+    /// A table with fds 0, 1, 2 bound to the host's standard streams.
+    pub fn with_stdio() -> FdTable {
+        let mut t = FdTable::default();
+        for (kind, name, fl) in
+            [(Kind::Stdin, "/dev/stdin", 0), (Kind::Stdout, "/dev/stdout", 1), (Kind::Stderr, "/dev/stderr", 1)]
+        {
+            t.slots.push(Some(Fd { file: OpenFile::new(kind, name.into(), fl), cloexec: false }));
+        }
+        t
+    }
+
+    /// The open file behind `fd`.
+    pub fn get(&self, fd: i32) -> Result<FileRef, Errno> {
+        Ok(self.slot(fd)?.file.clone())
+    }
+
+    /// The slot for `fd`.
+    pub fn slot(&self, fd: i32) -> Result<&Fd, Errno> {
+        usize::try_from(fd).ok().and_then(|i| self.slots.get(i)?.as_ref()).ok_or(Errno::EBADF)
+    }
+
+    /// Mutable slot for `fd`.
+    pub fn slot_mut(&mut self, fd: i32) -> Result<&mut Fd, Errno> {
+        usize::try_from(fd).ok().and_then(|i| self.slots.get_mut(i)?.as_mut()).ok_or(Errno::EBADF)
+    }
+
+    /// Installs `file` at the lowest free descriptor `>= min`.
+    pub fn insert_from(&mut self, min: usize, file: FileRef, cloexec: bool) -> Result<i32, Errno> {
+        let idx = (min..MAX_FDS).find(|&i| self.slots.get(i).is_none_or(Option::is_none)).ok_or(Errno::EMFILE)?;
+        if idx >= self.slots.len() {
+            self.slots.resize(idx + 1, None);
+        }
+        self.slots[idx] = Some(Fd { file, cloexec });
+        Ok(idx as i32)
+    }
+
+    /// Installs `file` at the lowest free descriptor.
+    pub fn insert(&mut self, file: FileRef, cloexec: bool) -> Result<i32, Errno> {
+        self.insert_from(0, file, cloexec)
+    }
+
+    /// Installs `file` exactly at `fd`, closing what was there.
+    pub fn insert_at(&mut self, fd: i32, file: FileRef, cloexec: bool) -> Result<i32, Errno> {
+        let idx = usize::try_from(fd).ok().filter(|&i| i < MAX_FDS).ok_or(Errno::EBADF)?;
+        if idx >= self.slots.len() {
+            self.slots.resize(idx + 1, None);
+        }
+        self.slots[idx] = Some(Fd { file, cloexec });
+        Ok(fd)
+    }
+
+    /// Closes `fd`.
+    pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
+        let idx = usize::try_from(fd).map_err(|_| Errno::EBADF)?;
+        self.slots.get_mut(idx).and_then(Option::take).map(|_| ()).ok_or(Errno::EBADF)
+    }
+
+    /// Open descriptors in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = (i32, &Fd)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| Some((i as i32, s.as_ref()?)))
+    }
+}

@@ -1,0 +1,202 @@
+//! Data through descriptors: read/write and their vector and positional forms,
+//! lseek, dup, fcntl, ioctl, sendfile.
+
+use super::abi::Out;
+use super::fd::{flags::*, Kind};
+use super::{Args, Errno, SysResult};
+use crate::machine::Machine;
+
+/// Largest single transfer, as Linux's MAX_RW_COUNT.
+const MAX_RW: u64 = 0x7fff_f000;
+
+/// Reads from `fd` straight into guest memory at `[addr, addr+len)`.
+fn read_into(m: &mut Machine, fd: i32, addr: u64, len: u64, off: Option<u64>) -> SysResult {
+    let f = m.os.fds.get(fd)?;
+    let len = len.min(MAX_RW);
+    let buf = m.mem.slice_mut(addr, len).ok_or(Errno::EFAULT)?;
+    let mut f = f.borrow_mut();
+    let n = match off {
+        Some(off) => f.pread(buf, off)?,
+        None => f.read(buf)?,
+    };
+    if m.mem.has_code(addr, addr + n as u64) {
+        m.code.invalidate(&mut m.mem, addr, addr + n as u64);
+    }
+    Ok(n as u64)
+}
+
+fn write_from(m: &mut Machine, fd: i32, addr: u64, len: u64, off: Option<u64>) -> SysResult {
+    let f = m.os.fds.get(fd)?;
+    let data = m.mem.slice(addr, len.min(MAX_RW)).ok_or(Errno::EFAULT)?;
+    let mut f = f.borrow_mut();
+    let n = match off {
+        Some(off) => f.pwrite(data, off)?,
+        None => f.write(data)?,
+    };
+    Ok(n as u64)
+}
+
+pub fn read(m: &mut Machine, a: &Args) -> SysResult {
+    read_into(m, a.int(0), a.addr(1), a.u(2), None)
+}
+
+pub fn write(m: &mut Machine, a: &Args) -> SysResult {
+    write_from(m, a.int(0), a.addr(1), a.u(2), None)
+}
+
+pub fn pread64(m: &mut Machine, a: &Args) -> SysResult {
+    let off = u64::try_from(a.u(3) as i64).map_err(|_| Errno::EINVAL)?;
+    read_into(m, a.int(0), a.addr(1), a.u(2), Some(off))
+}
+
+pub fn pwrite64(m: &mut Machine, a: &Args) -> SysResult {
+    let off = u64::try_from(a.u(3) as i64).map_err(|_| Errno::EINVAL)?;
+    write_from(m, a.int(0), a.addr(1), a.u(2), Some(off))
+}
+
+/// readv/writev: transfers buffer by buffer, stopping at the first short transfer.
+fn vectored(m: &mut Machine, a: &Args, op: fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult) -> SysResult {
+    let iov = m.read_iovecs(a.addr(1), a.u(2))?;
+    m.os.fds.get(a.int(0))?;
+    let mut total = 0;
+    for (base, len) in iov {
+        if len == 0 {
+            continue;
+        }
+        match op(m, a.int(0), base, len, None) {
+            Ok(n) => {
+                total += n;
+                if n < len {
+                    break;
+                }
+            }
+            Err(e) if total == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(total)
+}
+
+pub fn readv(m: &mut Machine, a: &Args) -> SysResult {
+    vectored(m, a, read_into)
+}
+
+pub fn writev(m: &mut Machine, a: &Args) -> SysResult {
+    vectored(m, a, write_from)
+}
+
+pub fn lseek(m: &mut Machine, a: &Args) -> SysResult {
+    m.os.fds.get(a.int(0))?.borrow_mut().seek(a.u(1) as i64, a.int(2))
+}
+
+pub fn dup(m: &mut Machine, a: &Args) -> SysResult {
+    let f = m.os.fds.get(a.int(0))?;
+    Ok(m.os.fds.insert(f, false)? as u64)
+}
+
+pub fn dup3(m: &mut Machine, a: &Args) -> SysResult {
+    let (old, new) = (a.int(0), a.int(1));
+    if old == new || a.u(2) & !(O_CLOEXEC as u64) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let f = m.os.fds.get(old)?;
+    Ok(m.os.fds.insert_at(new, f, a.u(2) != 0)? as u64)
+}
+
+pub fn fcntl(m: &mut Machine, a: &Args) -> SysResult {
+    const F_DUPFD: i32 = 0;
+    const F_GETFD: i32 = 1;
+    const F_SETFD: i32 = 2;
+    const F_GETFL: i32 = 3;
+    const F_SETFL: i32 = 4;
+    const F_GETLK: i32 = 5;
+    const F_SETLK: i32 = 6;
+    const F_SETLKW: i32 = 7;
+    const F_DUPFD_CLOEXEC: i32 = 1030;
+    let fd = a.int(0);
+    let file = m.os.fds.get(fd)?;
+    match a.int(1) {
+        F_DUPFD | F_DUPFD_CLOEXEC => {
+            let min = usize::try_from(a.int(2)).map_err(|_| Errno::EINVAL)?;
+            Ok(m.os.fds.insert_from(min, file, a.int(1) == F_DUPFD_CLOEXEC)? as u64)
+        }
+        F_GETFD => Ok(m.os.fds.slot(fd)?.cloexec as u64),
+        F_SETFD => {
+            m.os.fds.slot_mut(fd)?.cloexec = a.u(2) & 1 != 0;
+            Ok(0)
+        }
+        F_GETFL => Ok(file.borrow().flags as u64),
+        F_SETFL => {
+            let mut f = file.borrow_mut();
+            let settable = O_APPEND | O_NONBLOCK;
+            f.flags = (f.flags & !settable) | (a.u(2) as u32 & settable);
+            Ok(0)
+        }
+        // One process: advisory locks always succeed; F_GETLK reports "unlocked".
+        F_SETLK | F_SETLKW => Ok(0),
+        F_GETLK => {
+            let mut o = Out::new(2);
+            o.u16(0, 2); // F_UNLCK
+            m.copy_out(a.addr(2), &o.0)?;
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
+    const TCGETS: u64 = 0x5401;
+    const TIOCGWINSZ: u64 = 0x5413;
+    const FIONBIO: u64 = 0x5421;
+    const FIOCLEX: u64 = 0x5451;
+    let fd = a.int(0);
+    let file = m.os.fds.get(fd)?;
+    match a.u(1) {
+        FIOCLEX => {
+            m.os.fds.slot_mut(fd)?.cloexec = true;
+            Ok(0)
+        }
+        FIONBIO => {
+            let on = m.read_u32(a.addr(2))? != 0;
+            let mut f = file.borrow_mut();
+            f.flags = if on { f.flags | O_NONBLOCK } else { f.flags & !O_NONBLOCK };
+            Ok(0)
+        }
+        TCGETS if file.borrow().is_tty() => {
+            // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO...
+            let mut o = Out::new(36);
+            o.u32(0, 0o2400).u32(4, 0o5).u32(8, 0o277).u32(12, 0o105073);
+            o.bytes(17, &[3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22]);
+            m.copy_out(a.addr(2), &o.0)?;
+            Ok(0)
+        }
+        TIOCGWINSZ if file.borrow().is_tty() => {
+            // WASI does not report the window size; answer the classic default.
+            let mut o = Out::new(8);
+            o.u16(0, 24).u16(2, 80);
+            m.copy_out(a.addr(2), &o.0)?;
+            Ok(0)
+        }
+        _ => Err(Errno::ENOTTY),
+    }
+}
+
+pub fn sendfile(m: &mut Machine, a: &Args) -> SysResult {
+    let (out_fd, in_fd, off_ptr, count) = (a.int(0), a.int(1), a.addr(2), a.u(3).min(MAX_RW));
+    let input = m.os.fds.get(in_fd)?;
+    let output = m.os.fds.get(out_fd)?;
+    if matches!(input.borrow().kind, Kind::Dir { .. }) {
+        return Err(Errno::EINVAL);
+    }
+    let mut buf = vec![0u8; count.min(1 << 20) as usize];
+    let n = if off_ptr != 0 {
+        let off = m.read_u64(off_ptr)?;
+        let n = input.borrow_mut().pread(&mut buf, off)?;
+        m.write_u64(off_ptr, off + n as u64)?;
+        n
+    } else {
+        input.borrow_mut().read(&mut buf)?
+    };
+    let written = output.borrow_mut().write(&buf[..n])?;
+    Ok(written as u64)
+}

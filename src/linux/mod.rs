@@ -1,0 +1,308 @@
+//! The Linux personality: system calls with riscv64 numbers and Linux semantics,
+//! implemented on top of what the host offers (WASI in the component, std natively).
+//!
+//! [`syscall`] is the one dispatch point: it reads the number and arguments from the
+//! hart, routes to a handler in the subsystem file (`fs`, `io`, `mm`, `time`,
+//! `process`, `signal`, `thread`, `system`), writes the result (or `-errno`) to `a0`
+//! and does `-strace` logging. Handlers take typed [`Args`] and return
+//! `Result<u64, Errno>`.
+
+pub mod abi;
+pub mod errno;
+pub mod fd;
+mod fs;
+pub use fs::normalize as fs_normalize;
+mod io;
+mod mm;
+pub mod nr;
+mod process;
+pub mod signal;
+pub mod system;
+mod thread;
+mod time;
+
+pub use errno::Errno;
+pub use nr::Sysno;
+
+use crate::machine::Machine;
+use std::collections::HashSet;
+
+/// Result of a system call handler.
+pub type SysResult = Result<u64, Errno>;
+
+/// The six argument registers of a system call.
+#[derive(Clone, Copy, Debug)]
+pub struct Args(pub [u64; 6]);
+
+impl Args {
+    /// Argument `i` as a raw register value.
+    pub fn u(&self, i: usize) -> u64 {
+        self.0[i]
+    }
+    /// Argument `i` as a C `int`.
+    pub fn int(&self, i: usize) -> i32 {
+        self.0[i] as i32
+    }
+    /// Argument `i` as a guest address.
+    pub fn addr(&self, i: usize) -> u64 {
+        self.0[i]
+    }
+}
+
+/// How the guest process ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// `exit`/`exit_group` with this status (low 8 bits are what a parent sees).
+    Exited(i32),
+    /// Killed by this signal.
+    Signaled(u8),
+}
+
+impl ExitStatus {
+    /// The status a shell reports: the exit code, or 128 + signal.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Exited(c) => c as u8,
+            ExitStatus::Signaled(s) => 128 + s,
+        }
+    }
+}
+
+/// Per-process operating-system state.
+#[derive(Debug)]
+pub struct Os {
+    /// Open file descriptors.
+    pub fds: fd::FdTable,
+    /// Current working directory (absolute, normalized guest path).
+    pub cwd: String,
+    /// Guest path of the running executable (`/proc/self/exe`).
+    pub exe: String,
+    /// Directory that absolute guest paths are looked up in first (`-L`).
+    pub sysroot: Option<String>,
+    /// File mode creation mask.
+    pub umask: u32,
+    /// Signal dispositions and mask.
+    pub signals: signal::Signals,
+    /// `set_tid_address` pointer.
+    pub clear_child_tid: u64,
+    /// Set when the process has ended.
+    pub exit: Option<ExitStatus>,
+    /// `-strace`: log every system call.
+    pub strace: bool,
+    /// Unknown system calls already reported.
+    pub reported: HashSet<u64>,
+    /// `prctl(PR_SET_NAME)` value.
+    pub comm: [u8; 16],
+    /// Command line of the process (`/proc/self/cmdline`).
+    pub argv: Vec<Vec<u8>>,
+}
+
+impl Os {
+    /// Fresh state with standard streams open.
+    pub fn new(cwd: String, exe: String, sysroot: Option<String>) -> Os {
+        let mut comm = [0u8; 16];
+        let base = exe.rsplit('/').next().unwrap_or("").as_bytes();
+        let n = base.len().min(15);
+        comm[..n].copy_from_slice(&base[..n]);
+        Os {
+            fds: fd::FdTable::with_stdio(),
+            cwd,
+            exe,
+            sysroot,
+            umask: 0o022,
+            signals: signal::Signals::default(),
+            clear_child_tid: 0,
+            exit: None,
+            strace: false,
+            reported: HashSet::new(),
+            comm,
+            argv: Vec::new(),
+        }
+    }
+}
+
+/// The pid (and tid) the guest sees: WASI has no processes, so it is fixed.
+pub const PID: u64 = 1000;
+/// The uid/gid the guest sees.
+pub const UID: u64 = 1000;
+
+/// Handles the `ecall` at `hart.pc`: runs the call, writes `a0`, advances the pc.
+pub fn syscall(m: &mut Machine) {
+    let h = &m.hart;
+    let nr = h.x[17];
+    let args = Args([h.x[10], h.x[11], h.x[12], h.x[13], h.x[14], h.x[15]]);
+    m.hart.pc = m.hart.pc.wrapping_add(4);
+    let sysno = Sysno::from_nr(nr);
+    let result = match sysno {
+        Some(s) => dispatch(m, s, &args),
+        None => Err(Errno::ENOSYS),
+    };
+    if m.os.strace {
+        trace(m, nr, sysno, &args, &result);
+    } else if result == Err(Errno::ENOSYS) && m.os.reported.insert(nr) && !quietly_unsupported(sysno) {
+        let name = sysno.map_or_else(|| format!("syscall {nr}"), |s| s.name().to_string());
+        eprintln!("mvvm: unsupported system call {name} (returns ENOSYS)");
+    }
+    // exit and rt_sigreturn leave a0 alone.
+    if m.os.exit.is_none() && sysno != Some(Sysno::rt_sigreturn) {
+        m.hart.set(10, match result {
+            Ok(v) => v,
+            Err(e) => (-(e as i64)) as u64,
+        });
+    }
+}
+
+/// Calls that glibc probes and handles ENOSYS for, as qemu-user also answers them.
+fn quietly_unsupported(s: Option<Sysno>) -> bool {
+    matches!(s, Some(Sysno::rseq | Sysno::clone3 | Sysno::membarrier | Sysno::statx))
+        && !cfg!(debug_assertions)
+}
+
+fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
+    let name = sysno.map_or_else(|| format!("syscall_{nr}"), |s| s.name().to_string());
+    let args: Vec<String> = (0..6).map(|i| format_arg(m, sysno, i, a.u(i))).collect();
+    let n = sysno.map_or(6, arity);
+    let res = match r {
+        Ok(v) if matches!(sysno, Some(Sysno::mmap | Sysno::brk | Sysno::mremap)) => format!("{v:#x}"),
+        Ok(v) => format!("{}", *v as i64),
+        Err(e) => format!("-1 errno={} ({})", *e as i32, e.message()),
+    };
+    eprintln!("{PID} {name}({}) = {res}", args[..n].join(","));
+}
+
+/// How many arguments strace prints for a call.
+fn arity(s: Sysno) -> usize {
+    use Sysno::*;
+    match s {
+        getpid | getppid | gettid | getuid | geteuid | getgid | getegid | sched_yield | sync | setsid
+        | rt_sigreturn => 0,
+        exit | exit_group | close | brk | dup | umask | uname | chdir | fchdir | set_tid_address
+        | sysinfo | times => 1,
+        munmap | fstat | getcwd | set_robust_list | clock_gettime | clock_getres | gettimeofday
+        | nanosleep | listen | pipe2 | getrlimit | setrlimit | rt_sigpending | tkill | kill
+        | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs => 2,
+        read | write | readv | writev | lseek | openat | dup3 | fcntl | ioctl | mprotect | madvise
+        | getdents64 | faccessat | mkdirat | unlinkat | getrandom | tgkill | sched_getaffinity
+        | socket | connect | bind | mincore | fchmodat | riscv_flush_icache => 3,
+        rt_sigaction | rt_sigprocmask | newfstatat | readlinkat | pread64 | pwrite64 | prlimit64
+        | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile => 4,
+        statx | mremap | riscv_hwprobe | prctl | renameat2 | linkat => 5,
+        _ => 6,
+    }
+}
+
+/// Renders one argument: paths as strings, the rest as numbers.
+fn format_arg(m: &Machine, s: Option<Sysno>, i: usize, v: u64) -> String {
+    use Sysno::*;
+    let is_path = matches!(
+        (s, i),
+        (Some(openat | newfstatat | readlinkat | faccessat | faccessat2 | mkdirat | unlinkat | statx
+            | utimensat | mknodat | fchmodat), 1)
+            | (Some(chdir | statfs | truncate), 0)
+            | (Some(renameat2 | linkat), 1 | 3)
+    );
+    if is_path {
+        if let Some(p) = m.mem.read_cstr(v, 4096) {
+            return format!("\"{}\"", String::from_utf8_lossy(&p));
+        }
+    }
+    if matches!(s, Some(mmap | munmap | mprotect | brk | madvise | mremap)) && i == 0 || v > 0xffff {
+        format!("{v:#x}")
+    } else {
+        format!("{}", v as i64)
+    }
+}
+
+fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
+    use Sysno::*;
+    match s {
+        // files (fs.rs)
+        openat => fs::openat(m, a),
+        close => fs::close(m, a),
+        newfstatat => fs::newfstatat(m, a),
+        fstat => fs::fstat(m, a),
+        statx => fs::statx(m, a),
+        getdents64 => fs::getdents64(m, a),
+        readlinkat => fs::readlinkat(m, a),
+        faccessat => fs::faccessat(m, a, 0),
+        faccessat2 => fs::faccessat(m, a, a.int(3)),
+        mkdirat => fs::mkdirat(m, a),
+        unlinkat => fs::unlinkat(m, a),
+        renameat2 => fs::renameat2(m, a),
+        ftruncate => fs::ftruncate(m, a),
+        truncate => fs::truncate(m, a),
+        fsync | fdatasync => fs::fsync(m, a),
+        getcwd => fs::getcwd(m, a),
+        chdir => fs::chdir(m, a),
+        fchdir => fs::fchdir(m, a),
+        fchmod | fchmodat | fchown | fchownat => fs::chmod_like(m, a, s),
+        utimensat => fs::utimensat(m, a),
+        symlinkat | linkat | mknodat => Err(crate::linux::Errno::EPERM),
+        statfs | fstatfs => fs::statfs(m, a, s),
+        // descriptors and data (io.rs)
+        read => io::read(m, a),
+        write => io::write(m, a),
+        readv => io::readv(m, a),
+        writev => io::writev(m, a),
+        pread64 => io::pread64(m, a),
+        pwrite64 => io::pwrite64(m, a),
+        lseek => io::lseek(m, a),
+        dup => io::dup(m, a),
+        dup3 => io::dup3(m, a),
+        fcntl => io::fcntl(m, a),
+        ioctl => io::ioctl(m, a),
+        sendfile => io::sendfile(m, a),
+        flock | fadvise64 | sync | syncfs => Ok(0),
+        // memory (mm.rs)
+        brk => mm::brk(m, a),
+        mmap => mm::mmap(m, a),
+        munmap => mm::munmap(m, a),
+        mprotect => mm::mprotect(m, a),
+        mremap => mm::mremap(m, a),
+        madvise => mm::madvise(m, a),
+        msync | mlock | munlock | mlockall | munlockall | mlock2 => Ok(0),
+        riscv_flush_icache => mm::riscv_flush_icache(m, a),
+        // time (time.rs)
+        clock_gettime => time::clock_gettime(m, a),
+        clock_getres => time::clock_getres(m, a),
+        gettimeofday => time::gettimeofday(m, a),
+        nanosleep => time::nanosleep(m, a),
+        clock_nanosleep => time::clock_nanosleep(m, a),
+        times => time::times(m, a),
+        getrusage => time::getrusage(m, a),
+        // process (process.rs)
+        exit | exit_group => process::exit(m, a),
+        getpid | gettid => Ok(PID),
+        getppid => Ok(1),
+        getuid | geteuid | getgid | getegid => Ok(UID),
+        getresuid | getresgid => process::getresuid(m, a),
+        getpgid | getsid => Ok(PID),
+        setpgid | setsid => Ok(PID),
+        umask => process::umask(m, a),
+        prlimit64 => process::prlimit64(m, a),
+        getrlimit => process::getrlimit(m, a),
+        setrlimit => Ok(0),
+        prctl => process::prctl(m, a),
+        execve | clone | clone3 | wait4 | waitid => Err(Errno::ENOSYS),
+        // signals (signal.rs)
+        rt_sigaction => signal::rt_sigaction(m, a),
+        rt_sigprocmask => signal::rt_sigprocmask(m, a),
+        sigaltstack => signal::sigaltstack(m, a),
+        kill | tkill | tgkill => signal::kill(m, a, s),
+        rt_sigpending => signal::rt_sigpending(m, a),
+        // threads (thread.rs)
+        set_tid_address => thread::set_tid_address(m, a),
+        set_robust_list => Ok(0),
+        futex => thread::futex(m, a),
+        sched_yield => Ok(0),
+        sched_getaffinity => thread::sched_getaffinity(m, a),
+        sched_setaffinity => Ok(0),
+        getcpu => thread::getcpu(m, a),
+        // the system (system.rs)
+        uname => system::uname(m, a),
+        sysinfo => system::sysinfo(m, a),
+        getrandom => system::getrandom(m, a),
+        riscv_hwprobe => system::riscv_hwprobe(m, a),
+        _ => Err(Errno::ENOSYS),
+    }
+}

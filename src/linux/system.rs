@@ -1,0 +1,128 @@
+//! The machine as the guest sees it: uname, sysinfo, randomness, riscv_hwprobe,
+//! and generated `/proc` contents.
+
+use super::abi::Out;
+use super::{Args, Errno, SysResult};
+use crate::machine::Machine;
+use crate::mem::{VmaKind, R, W, X};
+use std::fmt::Write;
+
+/// AT_HWCAP for RV64IMAFDC: one bit per single-letter extension.
+pub const HWCAP: u64 = {
+    const fn l(c: u8) -> u64 {
+        1 << (c - b'A')
+    }
+    l(b'I') | l(b'M') | l(b'A') | l(b'F') | l(b'D') | l(b'C')
+};
+
+/// Fills `buf` with random bytes from the host (wasi:random natively /dev/urandom).
+pub fn random_fill(buf: &mut [u8]) {
+    #[cfg(target_os = "wasi")]
+    {
+        let bytes = wasi::random::random::get_random_bytes(buf.len() as u64);
+        buf.copy_from_slice(&bytes[..buf.len()]);
+    }
+    #[cfg(not(target_os = "wasi"))]
+    {
+        use std::io::Read;
+        if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_err() {
+            // No entropy source: still vary between runs.
+            let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let mut x = seed.as_nanos() as u64 | 1;
+            for b in buf {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+        }
+    }
+}
+
+pub fn uname(m: &mut Machine, a: &Args) -> SysResult {
+    let mut o = Out::new(65 * 6);
+    for (i, s) in ["Linux", "mvvm", "6.1.0", "#1 SMP MVVM", "riscv64", "(none)"].iter().enumerate() {
+        o.bytes(i * 65, s.as_bytes());
+    }
+    m.copy_out(a.addr(0), &o.0)?;
+    Ok(0)
+}
+
+pub fn sysinfo(m: &mut Machine, a: &Args) -> SysResult {
+    let total = m.mem.size();
+    let used: u64 = m.mem.vmas().map(|(s, v)| v.end - s).sum();
+    let mut o = Out::new(112);
+    o.u64(0, super::time::since_boot().as_secs());
+    o.u64(32, total).u64(40, total.saturating_sub(used)).u16(80, 1).u32(104, 1);
+    m.copy_out(a.addr(0), &o.0)?;
+    Ok(0)
+}
+
+pub fn getrandom(m: &mut Machine, a: &Args) -> SysResult {
+    const GRND_NONBLOCK: u64 = 1;
+    const GRND_RANDOM: u64 = 2;
+    const GRND_INSECURE: u64 = 4;
+    if a.u(2) & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = a.u(1).min(1 << 25);
+    let mut buf = vec![0u8; len as usize];
+    random_fill(&mut buf);
+    m.copy_out(a.addr(0), &buf)?;
+    Ok(len)
+}
+
+pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
+    const MVENDORID: i64 = 0;
+    const MARCHID: i64 = 1;
+    const MIMPID: i64 = 2;
+    const BASE_BEHAVIOR: i64 = 3;
+    const IMA_EXT_0: i64 = 4;
+    const CPUPERF_0: i64 = 5;
+    const BASE_BEHAVIOR_IMA: u64 = 1;
+    const IMA_FD: u64 = 1;
+    const IMA_C: u64 = 2;
+    const MISALIGNED_EMULATED: u64 = 1;
+    let (pairs, count, cpusetsize, cpus, flags) = (a.addr(0), a.u(1), a.u(2), a.addr(3), a.u(4));
+    if flags != 0 || (cpusetsize == 0) != (cpus == 0) {
+        return Err(Errno::EINVAL);
+    }
+    for i in 0..count.min(1 << 16) {
+        let at = pairs + i * 16;
+        let key = m.read_u64(at)? as i64;
+        let value = match key {
+            MVENDORID | MARCHID | MIMPID => Some(0),
+            BASE_BEHAVIOR => Some(BASE_BEHAVIOR_IMA),
+            IMA_EXT_0 => Some(IMA_FD | IMA_C),
+            CPUPERF_0 => Some(MISALIGNED_EMULATED),
+            _ => None,
+        };
+        m.write_u64(at, value.map_or(u64::MAX, |_| key as u64))?;
+        m.write_u64(at + 8, value.unwrap_or(0))?;
+    }
+    Ok(0)
+}
+
+/// `/proc/self/maps` for the current address space.
+pub fn proc_maps(m: &Machine) -> String {
+    let mut s = String::new();
+    for (start, v) in m.mem.vmas() {
+        let p = |bit, c| if v.prot & bit != 0 { c } else { '-' };
+        let (off, name) = match &v.kind {
+            VmaKind::File(path, off) => (*off, path.to_string()),
+            VmaKind::Heap => (0, "[heap]".into()),
+            VmaKind::Stack => (0, "[stack]".into()),
+            VmaKind::Anon => (0, String::new()),
+        };
+        let _ = writeln!(
+            s,
+            "{start:08x}-{:08x} {}{}{}p {off:08x} 00:00 0 {}{name}",
+            v.end,
+            p(R, 'r'),
+            p(W, 'w'),
+            p(X, 'x'),
+            if name.is_empty() { "" } else { "                         " }
+        );
+    }
+    s
+}

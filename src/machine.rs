@@ -1,0 +1,250 @@
+//! A guest process: one hart, its address space, the decoded-code cache and the
+//! Linux state, plus the loop that runs code and services what it traps on.
+
+use crate::hart::{Hart, Trap};
+use crate::interp::{self, CodeCache};
+use crate::linux::{self, signal, ExitStatus, Os};
+use crate::loader::{self, LoadError, StackInfo};
+use crate::mem::Mem;
+use std::fmt;
+use std::io::Write;
+
+/// Settings of a machine (from the command line).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Sysroot for the dynamic linker and absolute paths (`-L`).
+    pub sysroot: Option<String>,
+    /// Guest address-space size in bytes (the guest memory limit).
+    pub mem_size: u64,
+    /// Main thread stack size.
+    pub stack_size: u64,
+    /// Log every system call (`-strace`).
+    pub strace: bool,
+    /// `-d` items.
+    pub log: LogItems,
+    /// `-D`: where `-d` output goes (stderr if `None`).
+    pub log_file: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { sysroot: None, mem_size: 1 << 30, stack_size: 8 << 20, strace: false, log: LogItems::default(), log_file: None }
+    }
+}
+
+/// What `-d` asks to log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogItems {
+    /// Disassembly of each block when it is first translated.
+    pub in_asm: bool,
+    /// Each block as it is executed.
+    pub exec: bool,
+    /// Registers before each block.
+    pub cpu: bool,
+}
+
+impl LogItems {
+    fn any(self) -> bool {
+        self.in_asm || self.exec || self.cpu
+    }
+}
+
+/// Why a program could not be started. The `Display` text is the one-line message.
+#[derive(Debug)]
+pub enum StartError {
+    /// The program file does not exist.
+    NotFound(String),
+    /// The program file could not be read.
+    Io(String, String),
+    /// The program (or its dynamic linker) is not a loadable riscv64 executable.
+    Load(String, LoadError),
+    /// The dynamic linker named in PT_INTERP was not found.
+    NoInterpreter(String),
+    /// Arguments and environment do not fit on the stack.
+    StackTooSmall,
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::NotFound(p) => write!(f, "{p}: No such file or directory"),
+            StartError::Io(p, e) => write!(f, "{p}: {e}"),
+            StartError::Load(p, e) => write!(f, "{p}: {e}"),
+            StartError::NoInterpreter(p) => {
+                write!(f, "could not open the dynamic linker {p} (give the sysroot with -L or QEMU_LD_PREFIX)")
+            }
+            StartError::StackTooSmall => write!(f, "arguments and environment do not fit on the stack"),
+        }
+    }
+}
+
+impl StartError {
+    /// Exit status, as a shell reports failures to start a program.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartError::NotFound(_) => 127,
+            _ => 126,
+        }
+    }
+}
+
+/// One emulated process.
+pub struct Machine {
+    /// CPU state.
+    pub hart: Hart,
+    /// Address space.
+    pub mem: Mem,
+    /// Decoded code.
+    pub code: CodeCache,
+    /// Linux state.
+    pub os: Os,
+    /// Main stack size (RLIMIT_STACK).
+    pub stack_size: u64,
+    log: LogItems,
+    log_out: Box<dyn Write>,
+}
+
+impl fmt::Debug for Machine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Machine").field("pc", &self.hart.pc).field("mem", &self.mem).finish()
+    }
+}
+
+/// Blocks run between checks for pending events.
+const BUDGET: u64 = 1 << 16;
+
+impl Machine {
+    /// A machine with an empty address space; `cwd` is the guest's working directory.
+    pub fn new(opts: &Options, cwd: String) -> Result<Machine, String> {
+        let log_out: Box<dyn Write> = match &opts.log_file {
+            Some(p) => Box::new(std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?),
+            None => Box::new(std::io::stderr()),
+        };
+        let mut os = Os::new(cwd, String::new(), opts.sysroot.clone());
+        os.strace = opts.strace;
+        Ok(Machine {
+            hart: Hart::default(),
+            mem: Mem::new(opts.mem_size),
+            code: CodeCache::default(),
+            os,
+            stack_size: opts.stack_size,
+            log: opts.log,
+            log_out,
+        })
+    }
+
+    fn read_program(&self, guest: &str, host: &str) -> Result<Vec<u8>, StartError> {
+        std::fs::read(host).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => StartError::NotFound(guest.to_string()),
+            _ => StartError::Io(guest.to_string(), linux::Errno::from(e).message().to_string()),
+        })
+    }
+
+    /// Loads `program` (a guest path) with its dynamic linker and builds the stack.
+    pub fn load(&mut self, program: &str, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> Result<(), StartError> {
+        let guest = self.resolve(-100, program).map_err(|_| StartError::NotFound(program.to_string()))?;
+        let bytes = self.read_program(program, &guest)?;
+        const EXEC_BASE: u64 = 0x40_0000;
+        let main = loader::load_elf(&mut self.mem, &bytes, &guest, Some(EXEC_BASE))
+            .map_err(|e| StartError::Load(program.to_string(), e))?;
+        self.mem.brk_start = crate::mem::page_up(main.end);
+        self.mem.brk = self.mem.brk_start;
+        let mut random = [0u8; 16];
+        linux::system::random_fill(&mut random);
+        let info = StackInfo {
+            argv: &argv,
+            envp: &envp,
+            execfn: program.as_bytes(),
+            random,
+            hwcap: linux::system::HWCAP,
+            size: self.stack_size,
+            uid: linux::UID,
+        };
+        // mmap placement (the dynamic linker first) starts below the stack.
+        self.mem.mmap_top = self.mem.size().saturating_sub(self.stack_size + 16 * crate::mem::PAGE);
+        let interp = match &main.interp {
+            Some(path) => {
+                let host = self.host_path(path);
+                let bytes = std::fs::read(&host).map_err(|_| StartError::NoInterpreter(path.clone()))?;
+                Some(loader::load_elf(&mut self.mem, &bytes, path, None).map_err(|e| StartError::Load(path.clone(), e))?)
+            }
+            None => None,
+        };
+        let sp = loader::build_stack(&mut self.mem, &main, interp.as_ref(), &info).ok_or(StartError::StackTooSmall)?;
+        self.hart.pc = interp.as_ref().map_or(main.entry, |i| i.entry);
+        self.hart.x[2] = sp;
+        self.os.exe = guest;
+        self.os.argv = argv;
+        Ok(())
+    }
+
+    /// Runs the program to its end.
+    pub fn run(&mut self) -> ExitStatus {
+        let budget = if self.log.any() { 1 } else { BUDGET };
+        loop {
+            if self.log.any() {
+                self.log_block();
+            }
+            let Some(trap) = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) else { continue };
+            let sig = match trap {
+                Trap::Ecall => {
+                    linux::syscall(self);
+                    match self.os.exit {
+                        Some(status) => return self.finish(status),
+                        None => continue,
+                    }
+                }
+                Trap::Ebreak => 5,
+                Trap::Illegal => 4,
+                Trap::Fault { .. } => 11,
+                Trap::Misaligned { .. } => 7,
+                // The run loop handles these itself; never returned.
+                Trap::CodeModified { .. } | Trap::FenceI => 4,
+            };
+            signal::raise(self, sig);
+            if let Some(status) = self.os.exit {
+                return self.finish(status);
+            }
+        }
+    }
+
+    fn finish(&mut self, status: ExitStatus) -> ExitStatus {
+        let _ = self.log_out.flush();
+        if let ExitStatus::Signaled(sig) = status {
+            if signal::dumps_core(sig) {
+                eprintln!("mvvm: uncaught target signal {sig} ({}) - core dumped", signal::describe(sig));
+            }
+        }
+        status
+    }
+
+    /// `-d` logging before the block at the current pc runs.
+    fn log_block(&mut self) {
+        let pc = self.hart.pc;
+        let mut out = String::new();
+        if self.log.in_asm && !self.code.contains(pc) {
+            out.push_str("----------------\nIN:\n");
+            let mut at = pc;
+            for _ in 0..interp::MAX_BLOCK {
+                let Some(insn) = interp::peek(&self.mem, at) else { break };
+                out.push_str(&format!("0x{at:016x}:  {}\n", insn.disasm(at)));
+                at += insn.len as u64;
+                if insn.op.ends_block() || at % crate::mem::PAGE == 0 {
+                    break;
+                }
+            }
+            out.push('\n');
+        }
+        if self.log.exec {
+            out.push_str(&format!("Trace 0: [{pc:016x}]\n"));
+        }
+        if self.log.cpu {
+            out.push_str(&format!(" pc       {pc:016x}\n"));
+            for (i, v) in self.hart.x.iter().enumerate() {
+                let name = crate::isa::XNAMES[i];
+                out.push_str(&format!(" x{i:<2}/{name:<4} {v:016x}{}", if i % 4 == 3 { "\n" } else { " " }));
+            }
+        }
+        let _ = self.log_out.write_all(out.as_bytes());
+    }
+}
