@@ -42,7 +42,8 @@ pub fn page_down(v: u64) -> u64 {
 
 /// The guest address space.
 pub struct Mem {
-    ram: Box<[u8]>,
+    /// Guest RAM; see [`alloc_ram`] for where it comes from and who frees it.
+    ram: &'static mut [u8],
     perms: Vec<u8>,
     /// Mappings by start address (non-overlapping, page aligned).
     pub(crate) vmas: BTreeMap<u64, Vma>,
@@ -60,11 +61,51 @@ impl std::fmt::Debug for Mem {
     }
 }
 
+/// Reserves `size` zeroed bytes without touching them.
+///
+/// In wasm the window comes straight from `memory.grow`: fresh pages are zero and
+/// the host commits them only when touched (going through the allocator would
+/// memset the whole window). That memory is never returned; a process owns one
+/// window for its whole life.
+#[cfg(target_arch = "wasm32")]
+fn alloc_ram(size: usize) -> &'static mut [u8] {
+    const WASM_PAGE: usize = 65536;
+    let pages = size.div_ceil(WASM_PAGE);
+    let old = core::arch::wasm32::memory_grow(0, pages);
+    if old == usize::MAX {
+        eprintln!("mvvm: cannot reserve {} MiB of guest memory (try a smaller -m)", size >> 20);
+        std::process::exit(1);
+    }
+    // SAFETY: `memory.grow` just added `pages` fresh pages starting at byte
+    // `old * WASM_PAGE`; nothing else refers to them, they are zero-initialized, and
+    // the memory is never shrunk, so the slice stays valid and exclusive forever.
+    unsafe { std::slice::from_raw_parts_mut((old * WASM_PAGE) as *mut u8, size) }
+}
+
+/// Natively a zeroed allocation is lazily zero-filled by the OS (calloc maps fresh
+/// pages); [`Mem`]'s `Drop` frees it.
+#[cfg(not(target_arch = "wasm32"))]
+fn alloc_ram(size: usize) -> &'static mut [u8] {
+    Box::leak(vec![0u8; size].into_boxed_slice())
+}
+
+impl Drop for Mem {
+    fn drop(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let ram: *mut [u8] = std::mem::take(&mut self.ram);
+            // SAFETY: natively `ram` came from `Box::leak` in `alloc_ram`, and it was just
+            // replaced by an empty slice, so this is the only reference to the box.
+            drop(unsafe { Box::from_raw(ram) });
+        }
+    }
+}
+
 impl Mem {
     /// Reserves a guest window of `size` bytes (rounded to pages), all unmapped.
     pub fn new(size: u64) -> Mem {
         let size = page_up(size.max(16 * PAGE));
-        let ram = vec![0u8; size as usize].into_boxed_slice();
+        let ram = alloc_ram(size as usize);
         let perms = vec![0u8; (size / PAGE) as usize];
         Mem { ram, perms, vmas: BTreeMap::new(), brk_start: 0, brk: 0, mmap_top: size }
     }
