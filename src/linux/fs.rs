@@ -17,8 +17,18 @@ const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
 const AT_REMOVEDIR: i32 = 0x200;
 const AT_EMPTY_PATH: i32 = 0x1000;
 
-/// Lexically normalizes an absolute path (`.`, `..`, repeated `/`).
+/// Lexically normalizes an absolute path (`.`, `..`, repeated `/`). A trailing `/`
+/// is kept: it makes the host insist on a directory (`ENOTDIR` otherwise).
 pub fn normalize(path: &str) -> String {
+    let base = normalize_parts(path);
+    if path.ends_with('/') && base != "/" {
+        base + "/"
+    } else {
+        base
+    }
+}
+
+fn normalize_parts(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {
@@ -365,6 +375,37 @@ pub fn renameat2(m: &mut Machine, a: &Args) -> SysResult {
     }
     fs::rename(&from, &to)?;
     Ok(0)
+}
+
+/// Calls a libc path function: glibc natively, wasi-libc (which maps it onto the
+/// WASI preopens) in the component; std has no portable symlink or hard link.
+fn libc_paths(f: unsafe extern "C" fn(*const std::ffi::c_char, *const std::ffi::c_char) -> i32, a: &str, b: &str) -> SysResult {
+    let a = std::ffi::CString::new(a).map_err(|_| Errno::EINVAL)?;
+    let b = std::ffi::CString::new(b).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call,
+    // and `f` is one of the libc functions declared below with their C signatures.
+    if unsafe { f(a.as_ptr(), b.as_ptr()) } == 0 {
+        Ok(0)
+    } else {
+        Err(std::io::Error::last_os_error().into())
+    }
+}
+
+unsafe extern "C" {
+    fn symlink(target: *const std::ffi::c_char, linkpath: *const std::ffi::c_char) -> i32;
+    fn link(old: *const std::ffi::c_char, new: *const std::ffi::c_char) -> i32;
+}
+
+pub fn symlinkat(m: &mut Machine, a: &Args) -> SysResult {
+    let target = m.read_path(a.addr(0))?;
+    let (_, host) = m.path_arg(a.int(1), a.addr(2))?;
+    libc_paths(symlink, &target, &host)
+}
+
+pub fn linkat(m: &mut Machine, a: &Args) -> SysResult {
+    let (_, old) = m.path_arg(a.int(0), a.addr(1))?;
+    let (_, new) = m.path_arg(a.int(2), a.addr(3))?;
+    libc_paths(link, &old, &new)
 }
 
 pub fn ftruncate(m: &mut Machine, a: &Args) -> SysResult {

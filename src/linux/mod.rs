@@ -237,7 +237,9 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         fchdir => fs::fchdir(m, a),
         fchmod | fchmodat | fchown | fchownat => fs::chmod_like(m, a, s),
         utimensat => fs::utimensat(m, a),
-        symlinkat | linkat | mknodat => Err(crate::linux::Errno::EPERM),
+        symlinkat => fs::symlinkat(m, a),
+        linkat => fs::linkat(m, a),
+        mknodat => Err(Errno::EPERM),
         statfs | fstatfs => fs::statfs(m, a, s),
         // descriptors and data (io.rs)
         read => io::read(m, a),

@@ -93,7 +93,8 @@ impl Drop for Mem {
     fn drop(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let ram: *mut [u8] = std::mem::take(&mut self.ram);
+            let ram: &'static mut [u8] = std::mem::take(&mut self.ram);
+            let ram: *mut [u8] = ram;
             // SAFETY: natively `ram` came from `Box::leak` in `alloc_ram`, and it was just
             // replaced by an empty slice, so this is the only reference to the box.
             drop(unsafe { Box::from_raw(ram) });

@@ -1,0 +1,70 @@
+# MVVM build, test and benchmark entry points. `make help` lists them.
+
+WASMTIME_VERSION := 48.0.8
+CARGO ?= cargo
+DIST := dist
+SYSROOT ?= /usr/riscv64-linux-gnu
+
+.DEFAULT_GOAL := build
+.PHONY: help setup build native component launcher test unit e2e demo lint fmt bench clean
+
+include tests/guests.mk
+
+help:
+	@echo "make setup    install toolchains and tools (rustup target, Debian cross gcc, qemu-user, wasmtime $(WASMTIME_VERSION))"
+	@echo "make build    build dist/mvvm.wasm (component), dist/mvvm (launcher) and the native test binary"
+	@echo "make demo     setup + build + run a sample RISC-V program under 'wasmtime run'"
+	@echo "make test     setup + build + the whole test suite (unit tests, e2e corpus on every runner)"
+	@echo "make bench    benchmark table: native x86-64, qemu-riscv64, MVVM under wasmtime"
+	@echo "make lint     rustfmt check + clippy (native and wasm32-wasip2)"
+
+# ---- set-up ---------------------------------------------------------------------------
+setup:
+	rustup target add wasm32-wasip2
+	@if ! command -v riscv64-linux-gnu-gcc >/dev/null || ! command -v riscv64-linux-gnu-g++ >/dev/null \
+	    || ! command -v qemu-riscv64 >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user; fi
+	@if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $(WASMTIME_VERSION)"; then \
+	  $(CARGO) install --locked wasmtime-cli@$(WASMTIME_VERSION); fi
+
+# ---- build ----------------------------------------------------------------------------
+build: component launcher native
+
+component:
+	$(CARGO) build --release --target wasm32-wasip2 --lib
+	mkdir -p $(DIST)
+	cp target/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm.wasm
+
+launcher:
+	$(CARGO) build --release -p mvvm-host
+	mkdir -p $(DIST)
+	cp target/release/mvvm-host $(DIST)/mvvm 2>/dev/null || cp target/release/mvvm-launcher $(DIST)/mvvm
+
+native:
+	$(CARGO) build --release --bin mvvm
+
+# ---- run ------------------------------------------------------------------------------
+demo: setup build $(GUEST_OUT)/hello.dynamic
+	wasmtime run --dir /::/ --env PWD=$(CURDIR) $(DIST)/mvvm.wasm -L $(SYSROOT) $(GUEST_OUT)/hello.dynamic
+
+# ---- tests ----------------------------------------------------------------------------
+test: setup build guests unit e2e
+
+unit:
+	$(CARGO) test --release --lib --bins
+
+e2e: guests
+	MVVM_RUNNERS=native,launcher,wasmtime $(CARGO) test --release --test e2e
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 --lib -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean: clean-guests
+	rm -rf $(DIST)
+	$(CARGO) clean
