@@ -167,7 +167,8 @@ mod tests {
             (0x6785, Opcode::Lui, 15, 0, 0, 0x1000), // lui a5,0x1
             (0x0800, Opcode::Addi, 8, 2, 0, 16),  // addi s0,sp,16
             (0xa001, Opcode::Jal, 0, 0, 0, 0),    // j .
-            (0xd7fd, Opcode::Beq, 0, 15, 0, -2),  // beqz a5,.-2
+            (0xd7fd, Opcode::Beq, 0, 15, 0, -18), // beqz a5,.-18
+            (0xc389, Opcode::Beq, 0, 15, 0, 2),   // beqz a5,.+2
             (0x8d1d, Opcode::Sub, 10, 10, 15, 0), // sub a0,a0,a5
             (0x9d3d, Opcode::Addw, 10, 10, 15, 0),// addw a0,a0,a5
             (0x2501, Opcode::Addiw, 10, 10, 0, 0),// sext.w a0,a0

@@ -195,13 +195,7 @@ impl OpenFile {
 
     /// Whether the host stream is a terminal.
     pub fn is_tty(&self) -> bool {
-        use std::io::IsTerminal;
-        match self.kind {
-            Kind::Stdin => std::io::stdin().is_terminal(),
-            Kind::Stdout => std::io::stdout().is_terminal(),
-            Kind::Stderr => std::io::stderr().is_terminal(),
-            _ => false,
-        }
+        super::fs::is_tty(&self.kind)
     }
 }
 

@@ -148,12 +148,25 @@ fn host_stat_details(_: &fs::Metadata, _: &mut FileStat) {}
 fn virtual_stat(kind: &Kind) -> FileStat {
     let mode = match kind {
         Kind::Null | Kind::Zero | Kind::Full | Kind::Random => 0o020666,
-        Kind::Stdin | Kind::Stdout | Kind::Stderr => 0o020620,
+        // A terminal is a character device; anything else is shown as a pipe, which
+        // makes libc pick full buffering as it would for a redirected stream.
+        k @ (Kind::Stdin | Kind::Stdout | Kind::Stderr) if is_tty(k) => 0o020620,
+        Kind::Stdin | Kind::Stdout | Kind::Stderr => 0o010600,
         Kind::Bytes(..) => 0o100444,
         _ => 0o100644,
     };
     // Like Linux, /proc files report size 0.
     FileStat { mode, nlink: 1, blksize: 4096, uid: super::UID as u32, gid: super::UID as u32, ..Default::default() }
+}
+
+pub(super) fn is_tty(kind: &Kind) -> bool {
+    use std::io::IsTerminal;
+    match kind {
+        Kind::Stdin => std::io::stdin().is_terminal(),
+        Kind::Stdout => std::io::stdout().is_terminal(),
+        Kind::Stderr => std::io::stderr().is_terminal(),
+        _ => false,
+    }
 }
 
 /// Emulated device and `/proc` files: `Some` if `guest` names one.

@@ -167,7 +167,12 @@ fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
         Ok(v) => format!("{}", *v as i64),
         Err(e) => format!("-1 errno={} ({})", *e as i32, e.message()),
     };
-    eprintln!("{PID} {name}({}) = {res}", args[..n].join(","));
+    if matches!(sysno, Some(Sysno::exit | Sysno::exit_group)) {
+        // Like qemu: the process is gone, there is no result to show.
+        eprintln!("{PID} {name}({})", args[..n].join(","));
+    } else {
+        eprintln!("{PID} {name}({}) = {res}", args[..n].join(","));
+    }
 }
 
 /// How many arguments strace prints for a call.
@@ -205,6 +210,15 @@ fn format_arg(m: &Machine, s: Option<Sysno>, i: usize, v: u64) -> String {
         if let Some(p) = m.mem.read_cstr(v, 4096) {
             return format!("\"{}\"", String::from_utf8_lossy(&p));
         }
+    }
+    let is_dirfd = i == 0
+        && matches!(s, Some(openat | newfstatat | readlinkat | faccessat | faccessat2 | mkdirat | unlinkat
+            | statx | utimensat | fchmodat | renameat2 | linkat));
+    if is_dirfd && v as i32 == -100 {
+        return "AT_FDCWD".into();
+    }
+    if v == 0 && matches!(s, Some(brk)) {
+        return "NULL".into();
     }
     if matches!(s, Some(mmap | munmap | mprotect | brk | madvise | mremap)) && i == 0 || v > 0xffff {
         format!("{v:#x}")
