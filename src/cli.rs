@@ -92,7 +92,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
 
     let mut it = args.into_iter();
     let program = loop {
-        let Some(arg) = it.next() else { return Err(usage(format!("no program given\n{USAGE}"))) };
+        let Some(arg) = it.next() else { return Err(usage("no program given (try 'mvvm -h')".into())) };
         let a = arg.to_string_lossy().into_owned();
         if !a.starts_with('-') || a == "-" {
             break a;
@@ -129,7 +129,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                 return Ok(0);
             }
             "" => break it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| usage("no program given".into()))?,
-            _ => return Err(usage(format!("unknown option '{a}'\n{USAGE}"))),
+            _ => return Err(usage(format!("unknown option '{a}' (try 'mvvm -h')"))),
         }
     };
     if !(1 << 24..=3 << 30).contains(&opts.mem_size) {
