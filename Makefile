@@ -68,3 +68,6 @@ fmt:
 clean: clean-guests
 	rm -rf $(DIST)
 	$(CARGO) clean
+
+bench: setup build
+	bench/run.sh

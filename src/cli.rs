@@ -16,7 +16,7 @@ Options (and the environment variables that set them):
   -s size          stack size (suffixes k, M, G)                        QEMU_STACK_SIZE
   -m size          guest memory limit (default 1G, at most 3G)          MVVM_MEMORY
   -strace          log system calls                                    QEMU_STRACE
-  -d item[,...]    log in_asm, exec, cpu                               QEMU_LOG
+  -d item[,...]    log in_asm, exec, cpu, stats                        QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
   -version         print the version
   -h, -help        print this help";
@@ -39,7 +39,8 @@ fn parse_log(items: &str) -> Result<LogItems, String> {
             "in_asm" => l.in_asm = true,
             "exec" => l.exec = true,
             "cpu" => l.cpu = true,
-            _ => return Err(format!("unknown -d item '{item}' (known: in_asm, exec, cpu)")),
+            "stats" => l.stats = true,
+            _ => return Err(format!("unknown -d item '{item}' (known: in_asm, exec, cpu, stats)")),
         }
     }
     Ok(l)

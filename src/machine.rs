@@ -41,10 +41,12 @@ pub struct LogItems {
     pub exec: bool,
     /// Registers before each block.
     pub cpu: bool,
+    /// Instructions retired and run time, at exit (an MVVM extension).
+    pub stats: bool,
 }
 
 impl LogItems {
-    fn any(self) -> bool {
+    fn per_block(self) -> bool {
         self.in_asm || self.exec || self.cpu
     }
 }
@@ -102,6 +104,7 @@ pub struct Machine {
     pub stack_size: u64,
     log: LogItems,
     log_out: Box<dyn Write>,
+    started: std::time::Instant,
 }
 
 impl fmt::Debug for Machine {
@@ -130,6 +133,7 @@ impl Machine {
             stack_size: opts.stack_size,
             log: opts.log,
             log_out,
+            started: std::time::Instant::now(),
         })
     }
 
@@ -180,9 +184,9 @@ impl Machine {
 
     /// Runs the program to its end.
     pub fn run(&mut self) -> ExitStatus {
-        let budget = if self.log.any() { 1 } else { BUDGET };
+        let budget = if self.log.per_block() { 1 } else { BUDGET };
         loop {
-            if self.log.any() {
+            if self.log.per_block() {
                 self.log_block();
             }
             let Some(trap) = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) else { continue };
@@ -209,6 +213,11 @@ impl Machine {
     }
 
     fn finish(&mut self, status: ExitStatus) -> ExitStatus {
+        if self.log.stats {
+            let secs = self.started.elapsed().as_secs_f64();
+            let n = self.hart.instret;
+            let _ = writeln!(self.log_out, "stats: {n} instructions in {secs:.3} s ({:.1} MIPS)", n as f64 / secs / 1e6);
+        }
         let _ = self.log_out.flush();
         if let ExitStatus::Signaled(sig) = status {
             if signal::dumps_core(sig) {

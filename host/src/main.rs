@@ -1,0 +1,260 @@
+//! `mvvm`: the native launcher of the MVVM emulator component.
+//!
+//! ```text
+//! mvvm [--dir HOST[::GUEST]]... [--component PATH] [emulator options] program [args...]
+//! ```
+//!
+//! The emulator itself is a WASI 0.2 component (`mvvm.wasm`) that exports
+//! `wasi:cli/run` and `mvvm:vm/status`. This launcher runs it on Wasmtime,
+//! so that using the emulator feels like using `qemu-riscv64`:
+//!
+//! - Launcher options come first and are consumed here; the first argument
+//!   that is not one of them, and everything after it, is passed unchanged as
+//!   the component's arguments, after an `argv[0]` of `mvvm`.
+//!   - `--dir HOST[::GUEST]` (repeatable): preopen the host directory `HOST`
+//!     read-write at guest path `GUEST` (default: `HOST`), as
+//!     `wasmtime run --dir` does.
+//!   - `--component PATH`: the component to run.
+//! - **File system:** with no `--dir`, the host's `/` is preopened as `/`, so
+//!   the guest sees the whole file system, as under qemu-user. `PWD` is set
+//!   to the guest path of the host's current directory (the directory itself
+//!   with the default `/`), which the component uses to resolve relative
+//!   paths; it is unset when no preopen contains the current directory.
+//! - **Environment:** all host variables are passed on (those that are not
+//!   UTF-8 are dropped, since WASI 0.2 strings are UTF-8); standard input,
+//!   output and error are inherited.
+//! - **Network:** TCP, UDP and name lookup are allowed, but sockets may only
+//!   bind or connect to loopback addresses.
+//! - **Component:** `--component PATH`, else `$MVVM_COMPONENT`, else
+//!   `mvvm.wasm` next to this executable. Its compiled form is cached (see
+//!   [`cache`]), so a warm start takes a few milliseconds.
+//! - **Memory:** the component may grow its linear memory up to the 4 GiB
+//!   wasm32 limit; the store sets no limit, and Wasmtime's default 4 GiB
+//!   reservation lets it grow in place (only touched pages use RAM).
+//!
+//! **Exit status:** after `run` returns, the launcher asks the component's
+//! `exit-status` and exits with it (0-255). If the component traps (an
+//! emulator bug) or cannot be loaded, it prints one line
+//! `mvvm: internal error: REASON` and exits with 125; set `MVVM_BACKTRACE=1`
+//! to print the full error with its wasm backtrace instead. Mistakes in the
+//! launcher's own options also exit with 125.
+
+mod cache;
+mod state;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use wasmtime::component::Linker;
+use wasmtime::{Config, Engine, Store};
+
+use state::{Preopen, State};
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "mvvm",
+});
+
+/// Exit status for failures of the launcher or the emulator itself.
+const INTERNAL_ERROR: u8 = 125;
+
+/// The launcher's command line, split from the emulator's.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Options {
+    preopens: Vec<Preopen>,
+    component: Option<PathBuf>,
+    /// The component's argv, starting with `mvvm`.
+    argv: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args_os().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("mvvm: {message}");
+            return ExitCode::from(INTERNAL_ERROR);
+        }
+    };
+    match run(options) {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            if std::env::var_os("MVVM_BACKTRACE").is_some_and(|v| v != "0") {
+                eprintln!("mvvm: internal error: {e:?}");
+            } else {
+                eprintln!("mvvm: internal error: {}", short_reason(&e));
+            }
+            ExitCode::from(INTERNAL_ERROR)
+        }
+    }
+}
+
+/// Splits the launcher options off the front of `args`.
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
+    let mut args = args.into_iter().peekable();
+    let mut options = Options::default();
+    while let Some(arg) = args.peek() {
+        let arg = arg.to_string_lossy();
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (&*arg, None),
+        };
+        if name != "--dir" && name != "--component" {
+            break;
+        }
+        let name = name.to_owned();
+        args.next();
+        let value = match inline {
+            Some(value) => OsString::from(value),
+            None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
+        };
+        if name == "--component" {
+            options.component = Some(PathBuf::from(value));
+            continue;
+        }
+        let value = value
+            .into_string()
+            .map_err(|v| format!("--dir {}: not UTF-8", v.to_string_lossy()))?;
+        let (host, guest) = match value.split_once("::") {
+            Some((host, guest)) => (host.to_owned(), guest.to_owned()),
+            None => (value.clone(), value),
+        };
+        if host.is_empty() || guest.is_empty() {
+            return Err(format!("--dir {host}::{guest}: empty path"));
+        }
+        options.preopens.push(Preopen {
+            host: PathBuf::from(host),
+            guest,
+        });
+    }
+    if options.preopens.is_empty() {
+        options.preopens.push(Preopen {
+            host: PathBuf::from("/"),
+            guest: "/".to_owned(),
+        });
+    }
+    options.argv.push("mvvm".to_owned());
+    // WASI 0.2 arguments are strings: non-UTF-8 bytes become U+FFFD.
+    options
+        .argv
+        .extend(args.map(|a| a.to_string_lossy().into_owned()));
+    Ok(options)
+}
+
+/// Where the component is: `--component`, `$MVVM_COMPONENT`, or next to us.
+fn component_path(options: &Options) -> wasmtime::Result<PathBuf> {
+    if let Some(path) = &options.component {
+        return Ok(path.clone());
+    }
+    if let Some(path) = std::env::var_os("MVVM_COMPONENT").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe()
+        .map_err(|e| wasmtime::format_err!("cannot locate the launcher executable: {e}"))?;
+    let path = exe.with_file_name("mvvm.wasm");
+    if !path.exists() {
+        wasmtime::bail!(
+            "no component at {} (use --component PATH or MVVM_COMPONENT)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Loads and runs the component; returns the guest's exit status.
+fn run(options: Options) -> wasmtime::Result<u8> {
+    let mut config = Config::new();
+    config
+        .strategy(wasmtime::Strategy::Cranelift)
+        .wasm_component_model(true);
+    let engine = Engine::new(&config)?;
+
+    let component = cache::load(&engine, &component_path(&options)?)?;
+    let mut linker = Linker::<State>::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    let mut store = Store::new(&engine, State::new(&options.argv, &options.preopens)?);
+    let mvvm = Mvvm::instantiate(&mut store, &component, &linker)?;
+
+    let ran = match mvvm.wasi_cli_run().call_run(&mut store) {
+        Ok(ran) => ran,
+        // The component is not supposed to call `wasi:cli/exit`, but if it
+        // does, honour the status it asked for.
+        Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+            Some(exit) => return Ok(u8::try_from(exit.0).unwrap_or(1)),
+            None => return Err(e),
+        },
+    };
+    let status = mvvm.mvvm_vm_status().call_exit_status(&mut store)?;
+    Ok(match (ran, u8::try_from(status)) {
+        // A failed run never reports success.
+        (Err(()), Ok(0)) => 1,
+        (_, Ok(status)) => status,
+        (_, Err(_)) => 255,
+    })
+}
+
+/// One line saying why the component could not run: the trap if it trapped,
+/// else the outermost error message.
+fn short_reason(e: &wasmtime::Error) -> String {
+    if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
+        return trap.to_string();
+    }
+    // `{:#}` puts the whole cause chain on one line: "context: cause: ...".
+    format!("{e:#}")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        parse_args(args.iter().map(OsString::from))
+    }
+
+    fn preopen(host: &str, guest: &str) -> Preopen {
+        Preopen {
+            host: PathBuf::from(host),
+            guest: guest.to_owned(),
+        }
+    }
+
+    #[test]
+    fn defaults_to_whole_file_system() {
+        let o = parse(&["prog", "a"]).unwrap();
+        assert_eq!(o.preopens, vec![preopen("/", "/")]);
+        assert_eq!(o.component, None);
+        assert_eq!(o.argv, ["mvvm", "prog", "a"]);
+    }
+
+    #[test]
+    fn consumes_only_leading_launcher_options() {
+        let o = parse(&[
+            "--dir",
+            "/tmp::/t",
+            "--dir=/srv",
+            "--component=x.wasm",
+            "-L",
+            "/sysroot",
+            "prog",
+            "--dir",
+            "y",
+        ])
+        .unwrap();
+        assert_eq!(
+            o.preopens,
+            vec![preopen("/tmp", "/t"), preopen("/srv", "/srv")]
+        );
+        assert_eq!(o.component, Some(PathBuf::from("x.wasm")));
+        assert_eq!(o.argv, ["mvvm", "-L", "/sysroot", "prog", "--dir", "y"]);
+    }
+
+    #[test]
+    fn rejects_missing_values() {
+        assert!(parse(&["--component"]).is_err());
+        assert!(parse(&["--dir", "::/x"]).is_err());
+    }
+}
