@@ -11,7 +11,6 @@
 //! here.
 
 mod exec;
-#[path = "fp_stub.rs"]
 pub mod fp;
 
 use crate::hart::{Hart, Trap};
