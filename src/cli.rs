@@ -40,7 +40,11 @@ fn parse_log(items: &str) -> Result<LogItems, String> {
             "exec" => l.exec = true,
             "cpu" => l.cpu = true,
             "stats" => l.stats = true,
-            _ => return Err(format!("unknown -d item '{item}' (known: in_asm, exec, cpu, stats)")),
+            _ => {
+                return Err(format!(
+                    "unknown -d item '{item}' (known: in_asm, exec, cpu, stats)"
+                ))
+            }
         }
     }
     Ok(l)
@@ -64,7 +68,9 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
     let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
     let var = |k: &str| std::env::var(k).ok();
     let set_env = |env: &mut Vec<(OsString, OsString)>, kv: &str| -> Result<(), (String, u8)> {
-        let (k, v) = kv.split_once('=').ok_or_else(|| usage(format!("-E needs var=value, got '{kv}'")))?;
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| usage(format!("-E needs var=value, got '{kv}'")))?;
         env.retain(|(ek, _)| ek != k);
         env.push((k.into(), v.into()));
         Ok(())
@@ -77,7 +83,8 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         opts.log = parse_log(&l).map_err(usage)?;
     }
     if let Some(s) = var("QEMU_STACK_SIZE") {
-        opts.stack_size = parse_size(&s).ok_or_else(|| usage(format!("bad QEMU_STACK_SIZE '{s}'")))?;
+        opts.stack_size =
+            parse_size(&s).ok_or_else(|| usage(format!("bad QEMU_STACK_SIZE '{s}'")))?;
     }
     if let Some(s) = var("MVVM_MEMORY") {
         opts.mem_size = parse_size(&s).ok_or_else(|| usage(format!("bad MVVM_MEMORY '{s}'")))?;
@@ -93,14 +100,18 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
 
     let mut it = args.into_iter();
     let program = loop {
-        let Some(arg) = it.next() else { return Err(usage("no program given (try 'mvvm -h')".into())) };
+        let Some(arg) = it.next() else {
+            return Err(usage("no program given (try 'mvvm -h')".into()));
+        };
         let a = arg.to_string_lossy().into_owned();
         if !a.starts_with('-') || a == "-" {
             break a;
         }
         let name = a.trim_start_matches('-');
         let mut value = || {
-            it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| usage(format!("option {a} needs an argument")))
+            it.next()
+                .map(|v| v.to_string_lossy().into_owned())
+                .ok_or_else(|| usage(format!("option {a} needs an argument")))
         };
         match name {
             "L" => opts.sysroot = Some(value()?),
@@ -112,24 +123,34 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
             "0" => argv0 = Some(value()?),
             "s" => {
                 let v = value()?;
-                opts.stack_size = parse_size(&v).ok_or_else(|| usage(format!("bad stack size '{v}'")))?;
+                opts.stack_size =
+                    parse_size(&v).ok_or_else(|| usage(format!("bad stack size '{v}'")))?;
             }
             "m" => {
                 let v = value()?;
-                opts.mem_size = parse_size(&v).ok_or_else(|| usage(format!("bad memory size '{v}'")))?;
+                opts.mem_size =
+                    parse_size(&v).ok_or_else(|| usage(format!("bad memory size '{v}'")))?;
             }
             "strace" => opts.strace = true,
             "d" => opts.log = parse_log(&value()?).map_err(usage)?,
             "D" => opts.log_file = Some(value()?),
             "version" => {
-                println!("mvvm version {} (riscv64 Linux user-mode emulator)", env!("CARGO_PKG_VERSION"));
+                println!(
+                    "mvvm version {} (riscv64 Linux user-mode emulator)",
+                    env!("CARGO_PKG_VERSION")
+                );
                 return Ok(0);
             }
             "h" | "help" => {
                 println!("{USAGE}");
                 return Ok(0);
             }
-            "" => break it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| usage("no program given".into()))?,
+            "" => {
+                break it
+                    .next()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .ok_or_else(|| usage("no program given".into()))?
+            }
             _ => return Err(usage(format!("unknown option '{a}' (try 'mvvm -h')"))),
         }
     };
@@ -137,7 +158,9 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         return Err(usage("guest memory must be between 16M and 3G".into()));
     }
     if opts.stack_size < 1 << 16 || opts.stack_size > opts.mem_size / 2 {
-        return Err(usage("stack size must be at least 64k and at most half the guest memory".into()));
+        return Err(usage(
+            "stack size must be at least 64k and at most half the guest memory".into(),
+        ));
     }
 
     let mut guest_argv: Vec<Vec<u8>> = vec![argv0.unwrap_or_else(|| program.clone()).into_bytes()];
@@ -148,7 +171,8 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         .collect();
 
     let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
-    m.load(&program, guest_argv, envp).map_err(|e| (e.to_string(), e.exit_code()))?;
+    m.load(&program, guest_argv, envp)
+        .map_err(|e| (e.to_string(), e.exit_code()))?;
     Ok(m.run().code())
 }
 
@@ -157,6 +181,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
 fn guest_cwd() -> String {
     match std::env::var("PWD") {
         Ok(p) if p.starts_with('/') => crate::linux::fs_normalize(&p),
-        _ => std::env::current_dir().map_or_else(|_| "/".into(), |p| p.to_string_lossy().into_owned()),
+        _ => std::env::current_dir()
+            .map_or_else(|_| "/".into(), |p| p.to_string_lossy().into_owned()),
     }
 }

@@ -28,7 +28,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { sysroot: None, mem_size: 1 << 30, stack_size: 8 << 20, strace: false, log: LogItems::default(), log_file: None }
+        Options {
+            sysroot: None,
+            mem_size: 1 << 30,
+            stack_size: 8 << 20,
+            strace: false,
+            log: LogItems::default(),
+            log_file: None,
+        }
     }
 }
 
@@ -75,7 +82,9 @@ impl fmt::Display for StartError {
             StartError::NoInterpreter(p) => {
                 write!(f, "could not open the dynamic linker {p} (give the sysroot with -L or QEMU_LD_PREFIX)")
             }
-            StartError::StackTooSmall => write!(f, "arguments and environment do not fit on the stack"),
+            StartError::StackTooSmall => {
+                write!(f, "arguments and environment do not fit on the stack")
+            }
         }
     }
 }
@@ -109,7 +118,10 @@ pub struct Machine {
 
 impl fmt::Debug for Machine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Machine").field("pc", &self.hart.pc).field("mem", &self.mem).finish()
+        f.debug_struct("Machine")
+            .field("pc", &self.hart.pc)
+            .field("mem", &self.mem)
+            .finish()
     }
 }
 
@@ -140,13 +152,23 @@ impl Machine {
     fn read_program(&self, guest: &str, host: &str) -> Result<Vec<u8>, StartError> {
         std::fs::read(host).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => StartError::NotFound(guest.to_string()),
-            _ => StartError::Io(guest.to_string(), linux::Errno::from(e).message().to_string()),
+            _ => StartError::Io(
+                guest.to_string(),
+                linux::Errno::from(e).message().to_string(),
+            ),
         })
     }
 
     /// Loads `program` (a guest path) with its dynamic linker and builds the stack.
-    pub fn load(&mut self, program: &str, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> Result<(), StartError> {
-        let guest = self.resolve(-100, program).map_err(|_| StartError::NotFound(program.to_string()))?;
+    pub fn load(
+        &mut self,
+        program: &str,
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> Result<(), StartError> {
+        let guest = self
+            .resolve(-100, program)
+            .map_err(|_| StartError::NotFound(program.to_string()))?;
         let bytes = self.read_program(program, &guest)?;
         const EXEC_BASE: u64 = 0x40_0000;
         let main = loader::load_elf(&mut self.mem, &bytes, &guest, Some(EXEC_BASE))
@@ -165,16 +187,24 @@ impl Machine {
             uid: linux::UID,
         };
         // mmap placement (the dynamic linker first) starts below the stack.
-        self.mem.mmap_top = self.mem.size().saturating_sub(self.stack_size + 16 * crate::mem::PAGE);
+        self.mem.mmap_top = self
+            .mem
+            .size()
+            .saturating_sub(self.stack_size + 16 * crate::mem::PAGE);
         let interp = match &main.interp {
             Some(path) => {
                 let host = self.host_path(path);
-                let bytes = std::fs::read(&host).map_err(|_| StartError::NoInterpreter(path.clone()))?;
-                Some(loader::load_elf(&mut self.mem, &bytes, path, None).map_err(|e| StartError::Load(path.clone(), e))?)
+                let bytes =
+                    std::fs::read(&host).map_err(|_| StartError::NoInterpreter(path.clone()))?;
+                Some(
+                    loader::load_elf(&mut self.mem, &bytes, path, None)
+                        .map_err(|e| StartError::Load(path.clone(), e))?,
+                )
             }
             None => None,
         };
-        let sp = loader::build_stack(&mut self.mem, &main, interp.as_ref(), &info).ok_or(StartError::StackTooSmall)?;
+        let sp = loader::build_stack(&mut self.mem, &main, interp.as_ref(), &info)
+            .ok_or(StartError::StackTooSmall)?;
         self.hart.pc = interp.as_ref().map_or(main.entry, |i| i.entry);
         self.hart.x[2] = sp;
         self.os.exe = guest;
@@ -189,7 +219,10 @@ impl Machine {
             if self.log.per_block() {
                 self.log_block();
             }
-            let Some(trap) = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) else { continue };
+            let Some(trap) = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget)
+            else {
+                continue;
+            };
             let sig = match trap {
                 Trap::Ecall => {
                     linux::syscall(self);
@@ -216,12 +249,19 @@ impl Machine {
         if self.log.stats {
             let secs = self.started.elapsed().as_secs_f64();
             let n = self.hart.instret;
-            let _ = writeln!(self.log_out, "stats: {n} instructions in {secs:.3} s ({:.1} MIPS)", n as f64 / secs / 1e6);
+            let _ = writeln!(
+                self.log_out,
+                "stats: {n} instructions in {secs:.3} s ({:.1} MIPS)",
+                n as f64 / secs / 1e6
+            );
         }
         let _ = self.log_out.flush();
         if let ExitStatus::Signaled(sig) = status {
             if signal::dumps_core(sig) {
-                eprintln!("mvvm: uncaught target signal {sig} ({}) - core dumped", signal::describe(sig));
+                eprintln!(
+                    "mvvm: uncaught target signal {sig} ({}) - core dumped",
+                    signal::describe(sig)
+                );
             }
         }
         status
@@ -235,10 +275,12 @@ impl Machine {
             out.push_str("----------------\nIN:\n");
             let mut at = pc;
             for _ in 0..interp::MAX_BLOCK {
-                let Some(insn) = interp::peek(&self.mem, at) else { break };
+                let Some(insn) = interp::peek(&self.mem, at) else {
+                    break;
+                };
                 out.push_str(&format!("0x{at:016x}:  {}\n", insn.disasm(at)));
                 at += insn.len as u64;
-                if insn.op.ends_block() || at % crate::mem::PAGE == 0 {
+                if insn.op.ends_block() || at.is_multiple_of(crate::mem::PAGE) {
                     break;
                 }
             }
@@ -251,7 +293,10 @@ impl Machine {
             out.push_str(&format!(" pc       {pc:016x}\n"));
             for (i, v) in self.hart.x.iter().enumerate() {
                 let name = crate::isa::XNAMES[i];
-                out.push_str(&format!(" x{i:<2}/{name:<4} {v:016x}{}", if i % 4 == 3 { "\n" } else { " " }));
+                out.push_str(&format!(
+                    " x{i:<2}/{name:<4} {v:016x}{}",
+                    if i % 4 == 3 { "\n" } else { " " }
+                ));
             }
         }
         let _ = self.log_out.write_all(out.as_bytes());

@@ -34,7 +34,9 @@ mod rv {
 fn tiny_elf(code: &[u32], interp: Option<&str>) -> Vec<u8> {
     let phnum: u16 = if interp.is_some() { 2 } else { 1 };
     let code_off = 64 + 56 * phnum as u64;
-    let interp_bytes = interp.map(|s| [s.as_bytes(), &[0]].concat()).unwrap_or_default();
+    let interp_bytes = interp
+        .map(|s| [s.as_bytes(), &[0]].concat())
+        .unwrap_or_default();
     let text: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
     let total = code_off + text.len() as u64 + interp_bytes.len() as u64;
     let mut e = Vec::new();
@@ -85,9 +87,20 @@ fn run(args: &[&str]) -> Output {
 fn expect_error(args: &[&str], status: i32, needle: &str) {
     let out = run(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(status), "status for {args:?}; stderr: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line expected for {args:?}, got: {stderr}");
-    assert!(stderr.starts_with("mvvm: ") && stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+    assert_eq!(
+        out.status.code(),
+        Some(status),
+        "status for {args:?}; stderr: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line expected for {args:?}, got: {stderr}"
+    );
+    assert!(
+        stderr.starts_with("mvvm: ") && stderr.contains(needle),
+        "{args:?}: {stderr:?} lacks {needle:?}"
+    );
 }
 
 #[test]
@@ -133,8 +146,15 @@ fn wrong_class_and_machine() {
 
 #[test]
 fn missing_dynamic_linker() {
-    let p = temp_file("needs-ld", &tiny_elf(&rv::syscall(93), Some("/nonexistent/ld-linux-riscv64.so.1")));
-    expect_error(&[p.to_str().unwrap()], 126, "dynamic linker /nonexistent/ld-linux-riscv64.so.1");
+    let p = temp_file(
+        "needs-ld",
+        &tiny_elf(&rv::syscall(93), Some("/nonexistent/ld-linux-riscv64.so.1")),
+    );
+    expect_error(
+        &[p.to_str().unwrap()],
+        126,
+        "dynamic linker /nonexistent/ld-linux-riscv64.so.1",
+    );
 }
 
 #[test]
@@ -143,14 +163,25 @@ fn program_bigger_than_guest_memory() {
     // p_memsz of the one segment: 2 GiB.
     elf[64 + 40..64 + 48].copy_from_slice(&(2u64 << 30).to_le_bytes());
     let p = temp_file("huge", &elf);
-    expect_error(&[p.to_str().unwrap()], 126, "does not fit in the guest memory limit");
+    expect_error(
+        &[p.to_str().unwrap()],
+        126,
+        "does not fit in the guest memory limit",
+    );
 }
 
 #[test]
 fn guest_memory_exhausted_is_enomem() {
     // a0 = mmap(0, 1 GiB, RW, PRIVATE|ANON, -1, 0); exit(a0): -ENOMEM & 0xff = 244.
     let code = [
-        &[rv::addi(10, 0, 0), rv::lui(11, 0x40000), rv::addi(12, 0, 3), rv::addi(13, 0, 0x22), rv::addi(14, 0, -1), rv::addi(15, 0, 0)][..],
+        &[
+            rv::addi(10, 0, 0),
+            rv::lui(11, 0x40000),
+            rv::addi(12, 0, 3),
+            rv::addi(13, 0, 0x22),
+            rv::addi(14, 0, -1),
+            rv::addi(15, 0, 0),
+        ][..],
         &rv::syscall(222),
         &rv::syscall(93),
     ]
@@ -163,15 +194,30 @@ fn guest_memory_exhausted_is_enomem() {
 #[test]
 fn illegal_instruction_is_sigill() {
     let p = temp_file("illegal", &tiny_elf(&[0xffff_ffff], None));
-    expect_error(&[p.to_str().unwrap()], 132, "uncaught target signal 4 (Illegal instruction)");
+    expect_error(
+        &[p.to_str().unwrap()],
+        132,
+        "uncaught target signal 4 (Illegal instruction)",
+    );
 }
 
 #[test]
 fn unmapped_access_is_sigsegv() {
     let p = temp_file("null", &tiny_elf(&[rv::ld(10, 0, 0)], None));
-    expect_error(&[p.to_str().unwrap()], 139, "uncaught target signal 11 (Segmentation fault)");
-    let p = temp_file("wild-jump", &tiny_elf(&[rv::addi(5, 0, 0x7f0), 0x0002_8067 /* jr t0 */], None));
-    expect_error(&[p.to_str().unwrap()], 139, "uncaught target signal 11 (Segmentation fault)");
+    expect_error(
+        &[p.to_str().unwrap()],
+        139,
+        "uncaught target signal 11 (Segmentation fault)",
+    );
+    let p = temp_file(
+        "wild-jump",
+        &tiny_elf(&[rv::addi(5, 0, 0x7f0), 0x0002_8067 /* jr t0 */], None),
+    );
+    expect_error(
+        &[p.to_str().unwrap()],
+        139,
+        "uncaught target signal 11 (Segmentation fault)",
+    );
 }
 
 #[test]
@@ -201,9 +247,19 @@ fn corrupted_headers_never_crash() {
         }
         let p = temp_file(&format!("corrupt{}", i % 8), &bad);
         let out = run(&[p.to_str().unwrap()]);
-        let code = out.status.code().expect("mvvm itself must not die by a signal");
+        let code = out
+            .status
+            .code()
+            .expect("mvvm itself must not die by a signal");
         assert!(matches!(code, 0..=255), "status {code}");
-        assert!(code != 101 && code != 125, "internal error on mutation {i}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(Instant::now() < deadline, "corrupted programs took too long");
+        assert!(
+            code != 101 && code != 125,
+            "internal error on mutation {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            Instant::now() < deadline,
+            "corrupted programs took too long"
+        );
     }
 }

@@ -23,8 +23,9 @@
 //! - **Environment:** all host variables are passed on (those that are not
 //!   UTF-8 are dropped, since WASI 0.2 strings are UTF-8); standard input,
 //!   output and error are inherited.
-//! - **Network:** TCP, UDP and name lookup are allowed, but sockets may only
-//!   bind or connect to loopback addresses.
+//! - **Network:** TCP, UDP and name lookup are allowed, but only with
+//!   loopback peers: connect, send, accept and receive need a loopback
+//!   address, and binds a loopback or the wildcard address.
 //! - **Component:** `--component PATH`, else `$MVVM_COMPONENT`, else
 //!   `mvvm.wasm` next to this executable. Its compiled form is cached (see
 //!   [`cache`]), so a warm start takes a few milliseconds.

@@ -2,12 +2,13 @@
 //!
 //! [`State::new`] decides what the emulator component may touch on the host:
 //! the given preopened directories, the inherited standard streams and
-//! environment, and the network restricted to loopback addresses.
+//! environment, and the network restricted to loopback peers.
 
 use std::path::{Path, PathBuf};
 
 use wasmtime::component::ResourceTable;
 use wasmtime::error::Context as _;
+use wasmtime_wasi::sockets::SocketAddrUse;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
 
 /// A host directory made visible to the component at a guest path.
@@ -42,14 +43,24 @@ impl State {
             // The emulator makes many small file-system calls; running them on
             // this thread avoids a hop through Tokio's blocking pool.
             .allow_blocking_current_thread(true)
-            // Network: TCP, UDP and name lookups, but connections and binds
-            // only to loopback addresses.
+            // Network: TCP, UDP and name lookups, but only with loopback
+            // peers. Binds may also use the wildcard address (the implicit
+            // bind of `connect` does); a peer elsewhere is then still refused
+            // by the accept and receive checks.
             .allow_tcp(true)
             .allow_udp(true)
             .allow_ip_name_lookup(true)
-            .socket_addr_check(|addr, _use| {
-                let loopback = addr.ip().to_canonical().is_loopback();
-                Box::pin(async move { loopback })
+            .socket_addr_check(|addr, addr_use| {
+                let ip = addr.ip().to_canonical();
+                let allowed = ip.is_loopback()
+                    || (ip.is_unspecified()
+                        && matches!(
+                            addr_use,
+                            SocketAddrUse::TcpBind
+                                | SocketAddrUse::TcpListen
+                                | SocketAddrUse::UdpBind
+                        ));
+                Box::pin(async move { allowed })
             });
 
         let mut env: Vec<(String, String)> = std::env::vars_os()

@@ -10,6 +10,7 @@ pub use trap::{Access, Trap};
 /// Architectural state of one hart.
 #[derive(Clone, Debug)]
 #[repr(C)]
+#[derive(Default)]
 pub struct Hart {
     /// Integer registers; `x[0]` is kept at zero by [`Hart::set`].
     pub x: [u64; 32],
@@ -25,12 +26,6 @@ pub struct Hart {
     pub reservation: Option<u64>,
     /// Instructions retired so far (approximate within a decoded block).
     pub instret: u64,
-}
-
-impl Default for Hart {
-    fn default() -> Self {
-        Hart { x: [0; 32], f: [0; 32], pc: 0, fflags: 0, frm: 0, reservation: None, instret: 0 }
-    }
 }
 
 impl Hart {

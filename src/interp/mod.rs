@@ -54,7 +54,9 @@ impl Default for CodeCache {
 
 impl std::fmt::Debug for CodeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CodeCache").field("blocks", &self.by_pc.len()).finish()
+        f.debug_struct("CodeCache")
+            .field("blocks", &self.by_pc.len())
+            .finish()
     }
 }
 
@@ -83,7 +85,11 @@ impl CodeCache {
     /// block's result; a later one just ends the block early.
     fn translate(&mut self, mem: &mut Mem, pc: u64) -> Result<u32, Trap> {
         if pc & 1 != 0 {
-            return Err(Trap::Fault { addr: pc, access: crate::hart::Access::Exec, mapped: true });
+            return Err(Trap::Fault {
+                addr: pc,
+                access: crate::hart::Access::Exec,
+                mapped: true,
+            });
         }
         let mut insns = Vec::new();
         let mut at = pc;
@@ -109,7 +115,11 @@ impl CodeCache {
         for page in (pc / PAGE)..=((at - 1) / PAGE) {
             self.by_page.entry(page).or_default().push(idx);
         }
-        self.blocks.push(Block { pc, insns: insns.into_boxed_slice(), ends_in_jump });
+        self.blocks.push(Block {
+            pc,
+            insns: insns.into_boxed_slice(),
+            ends_in_jump,
+        });
         self.by_pc.insert(pc, idx);
         self.fast[slot(pc)] = (pc, idx);
         Ok(idx)
@@ -200,6 +210,10 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
 /// Decodes the instruction at `pc` without caching it (for tracing and errors).
 pub fn peek(mem: &Mem, pc: u64) -> Option<Insn> {
     let lo = u16::from_le_bytes(mem.slice(pc, 2)?.try_into().ok()?);
-    let word = if lo & 3 == 3 { u32::from_le_bytes(mem.slice(pc, 4)?.try_into().ok()?) } else { lo as u32 };
+    let word = if lo & 3 == 3 {
+        u32::from_le_bytes(mem.slice(pc, 4)?.try_into().ok()?)
+    } else {
+        lo as u32
+    };
     Some(isa::decode(word))
 }

@@ -31,7 +31,16 @@ fn creg(w: u16, lo: u32) -> u8 {
 }
 
 fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {
-    Insn { op, rd, rs1, rs2, rs3: 0, rm: 0, len: 2, imm }
+    Insn {
+        op,
+        rd,
+        rs1,
+        rs2,
+        rs3: 0,
+        rm: 0,
+        len: 2,
+        imm,
+    }
 }
 
 /// 6-bit signed immediate of CI-format: imm[5] = bit 12, imm[4:0] = bits 6..2.
@@ -65,7 +74,8 @@ pub fn expand(w: u16) -> Insn {
         (1, 1) if rd != 0 => insn(Addiw, rd, rd, 0, ci_imm(w)),
         (1, 2) => insn(Addi, rd, 0, 0, ci_imm(w)),
         (1, 3) if rd == 2 => {
-            let imm = bit(w, 12, 9) | bit(w, 6, 4) | bit(w, 5, 6) | bits(w, 4, 3) << 7 | bit(w, 2, 5);
+            let imm =
+                bit(w, 12, 9) | bit(w, 6, 4) | bit(w, 5, 6) | bits(w, 4, 3) << 7 | bit(w, 2, 5);
             match sext(imm, 10) {
                 0 => ill,
                 imm => insn(Addi, 2, 2, 0, imm),
@@ -100,9 +110,18 @@ pub fn expand(w: u16) -> Insn {
             insn(Jal, 0, 0, 0, sext(imm, 12))
         }
         (1, f @ (6 | 7)) => {
-            let imm =
-                bit(w, 12, 8) | bits(w, 11, 10) << 3 | bits(w, 6, 5) << 6 | bits(w, 4, 3) << 1 | bit(w, 2, 5);
-            insn(if f == 6 { Beq } else { Bne }, 0, creg(w, 7), 0, sext(imm, 9))
+            let imm = bit(w, 12, 8)
+                | bits(w, 11, 10) << 3
+                | bits(w, 6, 5) << 6
+                | bits(w, 4, 3) << 1
+                | bit(w, 2, 5);
+            insn(
+                if f == 6 { Beq } else { Bne },
+                0,
+                creg(w, 7),
+                0,
+                sext(imm, 9),
+            )
         }
         // ---- quadrant 2 ----
         (2, 0) => insn(Slli, rd, rd, 0, (bit(w, 12, 5) | bits(w, 6, 2)) as i32),
@@ -121,7 +140,13 @@ pub fn expand(w: u16) -> Insn {
             _ => insn(Add, rd, rd, rs2, 0),
         },
         (2, 5) => insn(Fsd, 0, 2, rs2, ss_d_imm(w)),
-        (2, 6) => insn(Sw, 0, 2, rs2, (bits(w, 12, 9) << 2 | bits(w, 8, 7) << 6) as i32),
+        (2, 6) => insn(
+            Sw,
+            0,
+            2,
+            rs2,
+            (bits(w, 12, 9) << 2 | bits(w, 8, 7) << 6) as i32,
+        ),
         (2, 7) => insn(Sd, 0, 2, rs2, ss_d_imm(w)),
         _ => ill,
     }
@@ -155,33 +180,42 @@ mod tests {
     fn expands_golden_halfwords() {
         // (halfword, opcode, rd, rs1, rs2, imm) from GNU as with -march=rv64gc.
         let cases: &[(u16, Opcode, u8, u8, u8, i32)] = &[
-            (0x1141, Opcode::Addi, 2, 2, 0, -16), // addi sp,sp,-16
-            (0xe406, Opcode::Sd, 0, 2, 1, 8),     // sd ra,8(sp)
-            (0x60a2, Opcode::Ld, 1, 2, 0, 8),     // ld ra,8(sp)
-            (0x8082, Opcode::Jalr, 0, 1, 0, 0),   // ret
-            (0x4501, Opcode::Addi, 10, 0, 0, 0),  // li a0,0
-            (0x852e, Opcode::Add, 10, 0, 11, 0),  // mv a0,a1
-            (0x9902, Opcode::Jalr, 1, 18, 0, 0),  // jalr s2
-            (0x0001, Opcode::Addi, 0, 0, 0, 0),   // nop
-            (0x9002, Opcode::Ebreak, 0, 0, 0, 0), // ebreak
+            (0x1141, Opcode::Addi, 2, 2, 0, -16),    // addi sp,sp,-16
+            (0xe406, Opcode::Sd, 0, 2, 1, 8),        // sd ra,8(sp)
+            (0x60a2, Opcode::Ld, 1, 2, 0, 8),        // ld ra,8(sp)
+            (0x8082, Opcode::Jalr, 0, 1, 0, 0),      // ret
+            (0x4501, Opcode::Addi, 10, 0, 0, 0),     // li a0,0
+            (0x852e, Opcode::Add, 10, 0, 11, 0),     // mv a0,a1
+            (0x9902, Opcode::Jalr, 1, 18, 0, 0),     // jalr s2
+            (0x0001, Opcode::Addi, 0, 0, 0, 0),      // nop
+            (0x9002, Opcode::Ebreak, 0, 0, 0, 0),    // ebreak
             (0x6785, Opcode::Lui, 15, 0, 0, 0x1000), // lui a5,0x1
-            (0x0800, Opcode::Addi, 8, 2, 0, 16),  // addi s0,sp,16
-            (0xa001, Opcode::Jal, 0, 0, 0, 0),    // j .
-            (0xd7fd, Opcode::Beq, 0, 15, 0, -18), // beqz a5,.-18
-            (0xc389, Opcode::Beq, 0, 15, 0, 2),   // beqz a5,.+2
-            (0x8d1d, Opcode::Sub, 10, 10, 15, 0), // sub a0,a0,a5
-            (0x9d3d, Opcode::Addw, 10, 10, 15, 0),// addw a0,a0,a5
-            (0x2501, Opcode::Addiw, 10, 10, 0, 0),// sext.w a0,a0
+            (0x0800, Opcode::Addi, 8, 2, 0, 16),     // addi s0,sp,16
+            (0xa001, Opcode::Jal, 0, 0, 0, 0),       // j .
+            (0xd7fd, Opcode::Beq, 0, 15, 0, -18),    // beqz a5,.-18
+            (0xc389, Opcode::Beq, 0, 15, 0, 2),      // beqz a5,.+2
+            (0x8d1d, Opcode::Sub, 10, 10, 15, 0),    // sub a0,a0,a5
+            (0x9d3d, Opcode::Addw, 10, 10, 15, 0),   // addw a0,a0,a5
+            (0x2501, Opcode::Addiw, 10, 10, 0, 0),   // sext.w a0,a0
         ];
         for &(h, op, rd, rs1, rs2, imm) in cases {
             let i = expand(h);
-            assert_eq!((i.op, i.rd, i.rs1, i.rs2, i.imm, i.len), (op, rd, rs1, rs2, imm, 2), "{h:#06x}");
+            assert_eq!(
+                (i.op, i.rd, i.rs1, i.rs2, i.imm, i.len),
+                (op, rd, rs1, rs2, imm, 2),
+                "{h:#06x}"
+            );
         }
     }
 
     #[test]
     fn reserved_encodings_are_illegal() {
-        for h in [0x0000u16, 0x6101 & !0x107c /* c.addi16sp 0 */, 0x4002 /* c.lwsp x0 */, 0x8002 /* c.jr x0 */] {
+        for h in [
+            0x0000u16,
+            0x6101 & !0x107c, /* c.addi16sp 0 */
+            0x4002,           /* c.lwsp x0 */
+            0x8002,           /* c.jr x0 */
+        ] {
             assert_eq!(expand(h).op, Opcode::Illegal, "{h:#06x}");
         }
     }

@@ -91,11 +91,22 @@ mod tests {
     #[test]
     fn rows_never_overlap() {
         for (i, a) in ROWS.iter().enumerate() {
-            assert_eq!(a.matches & !a.mask, 0, "{:?} match has bits outside its mask", a.op);
+            assert_eq!(
+                a.matches & !a.mask,
+                0,
+                "{:?} match has bits outside its mask",
+                a.op
+            );
             assert_eq!(a.matches & 3, 3, "{:?} is not a 32-bit encoding", a.op);
             for b in &ROWS[i + 1..] {
                 let common = a.mask & b.mask;
-                assert_ne!(a.matches & common, b.matches & common, "{:?} overlaps {:?}", a.op, b.op);
+                assert_ne!(
+                    a.matches & common,
+                    b.matches & common,
+                    "{:?} overlaps {:?}",
+                    a.op,
+                    b.op
+                );
             }
         }
     }
@@ -104,16 +115,16 @@ mod tests {
     fn decodes_golden_words() {
         // (word, opcode, rd, rs1, rs2, imm) from GNU as.
         let cases: &[(u32, Opcode, u8, u8, u8, i32)] = &[
-            (0xfff00513, Opcode::Addi, 10, 0, 31, -1),          // li a0,-1
-            (0x00b50533, Opcode::Add, 10, 10, 11, 0),           // add a0,a0,a1
-            (0xfe010113, Opcode::Addi, 2, 2, 0, -32),           // addi sp,sp,-32
-            (0x00113c23, Opcode::Sd, 24, 2, 1, 24),             // sd ra,24(sp)
-            (0xfe5ff0ef, Opcode::Jal, 1, 31, 5, -28),           // jal ra,.-28
-            (0xfeb51ee3, Opcode::Bne, 29, 10, 11, -4),          // bne a0,a1,.-4
-            (0x000122b7, Opcode::Lui, 5, 2, 0, 0x12000),        // lui t0,0x12
-            (0x03f51513, Opcode::Slli, 10, 10, 31, 63),         // slli a0,a0,63
-            (0x00102573, Opcode::Csrrs, 10, 0, 1, 1),           // frflags a0
-            (0x0ff0000f, Opcode::Fence, 0, 0, 31, 0),           // fence
+            (0xfff00513, Opcode::Addi, 10, 0, 31, -1),   // li a0,-1
+            (0x00b50533, Opcode::Add, 10, 10, 11, 0),    // add a0,a0,a1
+            (0xfe010113, Opcode::Addi, 2, 2, 0, -32),    // addi sp,sp,-32
+            (0x00113c23, Opcode::Sd, 24, 2, 1, 24),      // sd ra,24(sp)
+            (0xfe5ff0ef, Opcode::Jal, 1, 31, 5, -28),    // jal ra,.-28
+            (0xfeb51ee3, Opcode::Bne, 29, 10, 11, -4),   // bne a0,a1,.-4
+            (0x000122b7, Opcode::Lui, 5, 2, 0, 0x12000), // lui t0,0x12
+            (0x03f51513, Opcode::Slli, 10, 10, 31, 63),  // slli a0,a0,63
+            (0x00102573, Opcode::Csrrs, 10, 0, 1, 1),    // frflags a0
+            (0x0ff0000f, Opcode::Fence, 0, 0, 31, 0),    // fence
             (0x00000073, Opcode::Ecall, 0, 0, 0, 0),
             (0x02b50533, Opcode::Mul, 10, 10, 11, 0),
             (0x1005272f, Opcode::LrW, 14, 10, 0, 0),
@@ -121,7 +132,11 @@ mod tests {
         ];
         for &(w, op, rd, rs1, rs2, imm) in cases {
             let i = decode(w);
-            assert_eq!((i.op, i.rd, i.rs1, i.rs2, i.imm, i.len), (op, rd, rs1, rs2, imm, 4), "{w:#010x}");
+            assert_eq!(
+                (i.op, i.rd, i.rs1, i.rs2, i.imm, i.len),
+                (op, rd, rs1, rs2, imm, 4),
+                "{w:#010x}"
+            );
         }
         assert_eq!(decode(0xffff_ffff).op, Opcode::Illegal);
         assert_eq!(decode(0).op, Opcode::Illegal);

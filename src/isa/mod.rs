@@ -5,9 +5,9 @@
 //! interpreter (`crate::interp`) and the JIT consume the [`Insn`]s it produces.
 
 mod compressed;
+pub mod csr;
 mod decode;
 mod disasm;
-pub mod csr;
 pub mod table;
 
 pub use decode::decode;
@@ -229,6 +229,15 @@ pub struct Insn {
 impl Insn {
     /// The illegal instruction of the given length.
     pub const fn illegal(len: u8) -> Insn {
-        Insn { op: Opcode::Illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0, len, imm: 0 }
+        Insn {
+            op: Opcode::Illegal,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            rs3: 0,
+            rm: 0,
+            len,
+            imm: 0,
+        }
     }
 }

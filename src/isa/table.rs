@@ -21,7 +21,7 @@
 #[doc(hidden)]
 macro_rules! for_each_insn {
     ($m:ident) => {
-        #[rustfmt::skip]
+#[rustfmt::skip]
         $m! {
             // ---- RV32I / RV64I -------------------------------------------------------------
             Lui        lui        0x0000007f 0x00000037 U      I  NONE;

@@ -64,15 +64,26 @@ pub struct Timespec {
 impl Timespec {
     /// From a duration since some epoch.
     pub fn from_duration(d: std::time::Duration) -> Timespec {
-        Timespec { sec: d.as_secs() as i64, nsec: d.subsec_nanos() as i64 }
+        Timespec {
+            sec: d.as_secs() as i64,
+            nsec: d.subsec_nanos() as i64,
+        }
     }
 }
 
 /// `struct stat` (asm-generic, 128 bytes).
 pub fn stat_bytes(s: &FileStat) -> Vec<u8> {
     let mut o = Out::new(128);
-    o.u64(0, s.dev).u64(8, s.ino).u32(16, s.mode).u32(20, s.nlink).u32(24, s.uid).u32(28, s.gid);
-    o.u64(32, s.rdev).u64(48, s.size).u32(56, s.blksize).u64(64, s.blocks);
+    o.u64(0, s.dev)
+        .u64(8, s.ino)
+        .u32(16, s.mode)
+        .u32(20, s.nlink)
+        .u32(24, s.uid)
+        .u32(28, s.gid);
+    o.u64(32, s.rdev)
+        .u64(48, s.size)
+        .u32(56, s.blksize)
+        .u64(64, s.blocks);
     o.u64(72, s.atime.sec as u64).u64(80, s.atime.nsec as u64);
     o.u64(88, s.mtime.sec as u64).u64(96, s.mtime.nsec as u64);
     o.u64(104, s.ctime.sec as u64).u64(112, s.ctime.nsec as u64);
@@ -83,13 +94,22 @@ pub fn stat_bytes(s: &FileStat) -> Vec<u8> {
 pub fn statx_bytes(s: &FileStat) -> Vec<u8> {
     const STATX_BASIC_STATS: u32 = 0x7ff;
     let mut o = Out::new(256);
-    o.u32(0, STATX_BASIC_STATS).u32(4, s.blksize).u32(16, s.nlink).u32(20, s.uid).u32(24, s.gid);
-    o.u16(28, s.mode as u16).u64(32, s.ino).u64(40, s.size).u64(48, s.blocks);
+    o.u32(0, STATX_BASIC_STATS)
+        .u32(4, s.blksize)
+        .u32(16, s.nlink)
+        .u32(20, s.uid)
+        .u32(24, s.gid);
+    o.u16(28, s.mode as u16)
+        .u64(32, s.ino)
+        .u64(40, s.size)
+        .u64(48, s.blocks);
     for (off, t) in [(64, s.atime), (96, s.ctime), (112, s.mtime)] {
         o.u64(off, t.sec as u64).u32(off + 8, t.nsec as u32);
     }
-    o.u32(128, (s.rdev >> 8) as u32).u32(132, (s.rdev & 0xff) as u32);
-    o.u32(136, (s.dev >> 8) as u32).u32(140, (s.dev & 0xff) as u32);
+    o.u32(128, (s.rdev >> 8) as u32)
+        .u32(132, (s.rdev & 0xff) as u32);
+    o.u32(136, (s.dev >> 8) as u32)
+        .u32(140, (s.dev & 0xff) as u32);
     o.0
 }
 
@@ -100,7 +120,8 @@ impl Machine {
         match self.mem.write_bytes(addr, data) {
             None => Err(Errno::EFAULT),
             Some(true) => {
-                self.code.invalidate(&mut self.mem, addr, addr + data.len() as u64);
+                self.code
+                    .invalidate(&mut self.mem, addr, addr + data.len() as u64);
                 Ok(())
             }
             Some(false) => Ok(()),
@@ -109,7 +130,10 @@ impl Machine {
 
     /// Reads `len` guest bytes at `addr` (EFAULT if not readable).
     pub fn copy_in(&self, addr: u64, len: u64) -> Result<Vec<u8>, Errno> {
-        self.mem.slice(addr, len).map(<[u8]>::to_vec).ok_or(Errno::EFAULT)
+        self.mem
+            .slice(addr, len)
+            .map(<[u8]>::to_vec)
+            .ok_or(Errno::EFAULT)
     }
 
     /// Reads a guest u64.
@@ -137,7 +161,10 @@ impl Machine {
 
     /// Reads a `struct timespec`.
     pub fn read_timespec(&self, addr: u64) -> Result<Timespec, Errno> {
-        let t = Timespec { sec: self.read_u64(addr)? as i64, nsec: self.read_u64(addr + 8)? as i64 };
+        let t = Timespec {
+            sec: self.read_u64(addr)? as i64,
+            nsec: self.read_u64(addr + 8)? as i64,
+        };
         if !(0..1_000_000_000).contains(&t.nsec) || t.sec < 0 {
             return Err(Errno::EINVAL);
         }
@@ -159,6 +186,13 @@ impl Machine {
         if count > 1024 {
             return Err(Errno::EINVAL);
         }
-        (0..count).map(|i| Ok((self.read_u64(addr + i * 16)?, self.read_u64(addr + i * 16 + 8)?))).collect()
+        (0..count)
+            .map(|i| {
+                Ok((
+                    self.read_u64(addr + i * 16)?,
+                    self.read_u64(addr + i * 16 + 8)?,
+                ))
+            })
+            .collect()
     }
 }

@@ -74,7 +74,9 @@ errnos! {
 
 impl From<std::io::Error> for Errno {
     fn from(e: std::io::Error) -> Errno {
-        e.raw_os_error().and_then(from_host_errno).unwrap_or_else(|| from_kind(e.kind()))
+        e.raw_os_error()
+            .and_then(from_host_errno)
+            .unwrap_or_else(|| from_kind(e.kind()))
     }
 }
 
@@ -160,10 +162,52 @@ fn from_kind(k: std::io::ErrorKind) -> Errno {
 const ALL: &[Errno] = {
     use Errno::*;
     &[
-        EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD, EAGAIN, ENOMEM, EACCES,
-        EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE, ENOTTY, ETXTBSY,
-        EFBIG, ENOSPC, ESPIPE, EROFS, EMLINK, EPIPE, EDOM, ERANGE, EDEADLK, ENAMETOOLONG, ENOLCK, ENOSYS,
-        ENOTEMPTY, ELOOP, ENODATA, EOVERFLOW, EILSEQ, ENOTSOCK, EOPNOTSUPP, EAFNOSUPPORT, ECONNREFUSED,
+        EPERM,
+        ENOENT,
+        ESRCH,
+        EINTR,
+        EIO,
+        ENXIO,
+        E2BIG,
+        ENOEXEC,
+        EBADF,
+        ECHILD,
+        EAGAIN,
+        ENOMEM,
+        EACCES,
+        EFAULT,
+        EBUSY,
+        EEXIST,
+        EXDEV,
+        ENODEV,
+        ENOTDIR,
+        EISDIR,
+        EINVAL,
+        ENFILE,
+        EMFILE,
+        ENOTTY,
+        ETXTBSY,
+        EFBIG,
+        ENOSPC,
+        ESPIPE,
+        EROFS,
+        EMLINK,
+        EPIPE,
+        EDOM,
+        ERANGE,
+        EDEADLK,
+        ENAMETOOLONG,
+        ENOLCK,
+        ENOSYS,
+        ENOTEMPTY,
+        ELOOP,
+        ENODATA,
+        EOVERFLOW,
+        EILSEQ,
+        ENOTSOCK,
+        EOPNOTSUPP,
+        EAFNOSUPPORT,
+        ECONNREFUSED,
         ETIMEDOUT,
     ]
 };

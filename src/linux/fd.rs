@@ -161,7 +161,10 @@ impl OpenFile {
                     2 => data.len() as i64,
                     _ => return Err(Errno::EINVAL),
                 };
-                let new = base.checked_add(off).filter(|&p| p >= 0).ok_or(Errno::EINVAL)?;
+                let new = base
+                    .checked_add(off)
+                    .filter(|&p| p >= 0)
+                    .ok_or(Errno::EINVAL)?;
                 *pos = new as u64;
                 Ok(*pos)
             }
@@ -218,10 +221,15 @@ impl FdTable {
     /// A table with fds 0, 1, 2 bound to the host's standard streams.
     pub fn with_stdio() -> FdTable {
         let mut t = FdTable::default();
-        for (kind, name, fl) in
-            [(Kind::Stdin, "/dev/stdin", 0), (Kind::Stdout, "/dev/stdout", 1), (Kind::Stderr, "/dev/stderr", 1)]
-        {
-            t.slots.push(Some(Fd { file: OpenFile::new(kind, name.into(), fl), cloexec: false }));
+        for (kind, name, fl) in [
+            (Kind::Stdin, "/dev/stdin", 0),
+            (Kind::Stdout, "/dev/stdout", 1),
+            (Kind::Stderr, "/dev/stderr", 1),
+        ] {
+            t.slots.push(Some(Fd {
+                file: OpenFile::new(kind, name.into(), fl),
+                cloexec: false,
+            }));
         }
         t
     }
@@ -233,17 +241,25 @@ impl FdTable {
 
     /// The slot for `fd`.
     pub fn slot(&self, fd: i32) -> Result<&Fd, Errno> {
-        usize::try_from(fd).ok().and_then(|i| self.slots.get(i)?.as_ref()).ok_or(Errno::EBADF)
+        usize::try_from(fd)
+            .ok()
+            .and_then(|i| self.slots.get(i)?.as_ref())
+            .ok_or(Errno::EBADF)
     }
 
     /// Mutable slot for `fd`.
     pub fn slot_mut(&mut self, fd: i32) -> Result<&mut Fd, Errno> {
-        usize::try_from(fd).ok().and_then(|i| self.slots.get_mut(i)?.as_mut()).ok_or(Errno::EBADF)
+        usize::try_from(fd)
+            .ok()
+            .and_then(|i| self.slots.get_mut(i)?.as_mut())
+            .ok_or(Errno::EBADF)
     }
 
     /// Installs `file` at the lowest free descriptor `>= min`.
     pub fn insert_from(&mut self, min: usize, file: FileRef, cloexec: bool) -> Result<i32, Errno> {
-        let idx = (min..MAX_FDS).find(|&i| self.slots.get(i).is_none_or(Option::is_none)).ok_or(Errno::EMFILE)?;
+        let idx = (min..MAX_FDS)
+            .find(|&i| self.slots.get(i).is_none_or(Option::is_none))
+            .ok_or(Errno::EMFILE)?;
         if idx >= self.slots.len() {
             self.slots.resize(idx + 1, None);
         }
@@ -258,7 +274,10 @@ impl FdTable {
 
     /// Installs `file` exactly at `fd`, closing what was there.
     pub fn insert_at(&mut self, fd: i32, file: FileRef, cloexec: bool) -> Result<i32, Errno> {
-        let idx = usize::try_from(fd).ok().filter(|&i| i < MAX_FDS).ok_or(Errno::EBADF)?;
+        let idx = usize::try_from(fd)
+            .ok()
+            .filter(|&i| i < MAX_FDS)
+            .ok_or(Errno::EBADF)?;
         if idx >= self.slots.len() {
             self.slots.resize(idx + 1, None);
         }
@@ -269,11 +288,18 @@ impl FdTable {
     /// Closes `fd`.
     pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
         let idx = usize::try_from(fd).map_err(|_| Errno::EBADF)?;
-        self.slots.get_mut(idx).and_then(Option::take).map(|_| ()).ok_or(Errno::EBADF)
+        self.slots
+            .get_mut(idx)
+            .and_then(Option::take)
+            .map(|_| ())
+            .ok_or(Errno::EBADF)
     }
 
     /// Open descriptors in ascending order.
     pub fn iter(&self) -> impl Iterator<Item = (i32, &Fd)> {
-        self.slots.iter().enumerate().filter_map(|(i, s)| Some((i as i32, s.as_ref()?)))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i as i32, s.as_ref()?)))
     }
 }

@@ -8,7 +8,7 @@
 
 use super::abi::{self, FileStat, Timespec};
 use super::fd::{flags::*, Kind, OpenFile};
-use super::{Args, Errno, Sysno, SysResult};
+use super::{Args, Errno, SysResult, Sysno};
 use crate::machine::Machine;
 use std::fs;
 
@@ -100,7 +100,14 @@ pub fn file_stat(md: &fs::Metadata, host_path: &str) -> FileStat {
             .map_or(Timespec::default(), Timespec::from_duration)
     };
     let mut st = FileStat {
-        mode: kind | if ft.is_dir() { 0o755 } else if md.permissions().readonly() { 0o444 } else { 0o644 },
+        mode: kind
+            | if ft.is_dir() {
+                0o755
+            } else if md.permissions().readonly() {
+                0o444
+            } else {
+                0o644
+            },
         nlink: 1,
         uid: super::UID as u32,
         gid: super::UID as u32,
@@ -138,7 +145,10 @@ fn host_stat_details(md: &fs::Metadata, st: &mut FileStat) {
     st.rdev = md.rdev();
     st.blksize = md.blksize() as u32;
     st.blocks = md.blocks();
-    st.ctime = Timespec { sec: md.ctime(), nsec: md.ctime_nsec() };
+    st.ctime = Timespec {
+        sec: md.ctime(),
+        nsec: md.ctime_nsec(),
+    };
 }
 
 #[cfg(not(unix))]
@@ -156,7 +166,14 @@ fn virtual_stat(kind: &Kind) -> FileStat {
         _ => 0o100644,
     };
     // Like Linux, /proc files report size 0.
-    FileStat { mode, nlink: 1, blksize: 4096, uid: super::UID as u32, gid: super::UID as u32, ..Default::default() }
+    FileStat {
+        mode,
+        nlink: 1,
+        blksize: 4096,
+        uid: super::UID as u32,
+        gid: super::UID as u32,
+        ..Default::default()
+    }
 }
 
 pub(super) fn is_tty(kind: &Kind) -> bool {
@@ -179,7 +196,13 @@ fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
         "/dev/stdin" | "/proc/self/fd/0" => Kind::Stdin,
         "/dev/stdout" | "/proc/self/fd/1" => Kind::Stdout,
         "/dev/stderr" | "/proc/self/fd/2" => Kind::Stderr,
-        "/proc/self/cmdline" => Kind::Bytes(m.os.argv.iter().flat_map(|a| a.iter().copied().chain([0])).collect(), 0),
+        "/proc/self/cmdline" => Kind::Bytes(
+            m.os.argv
+                .iter()
+                .flat_map(|a| a.iter().copied().chain([0]))
+                .collect(),
+            0,
+        ),
         "/proc/self/maps" => Kind::Bytes(crate::linux::system::proc_maps(m).into_bytes(), 0),
         _ => return None,
     })
@@ -191,7 +214,10 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
     let cloexec = fl & O_CLOEXEC != 0;
     let status = fl & !(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_DIRECTORY);
     if let Some(kind) = open_virtual(m, &guest) {
-        return Ok(m.os.fds.insert(OpenFile::new(kind, guest, status), cloexec)? as u64);
+        return Ok(m
+            .os
+            .fds
+            .insert(OpenFile::new(kind, guest, status), cloexec)? as u64);
     }
     if fl & O_TMPFILE == O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);
@@ -203,15 +229,26 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
             if fl & O_ACCMODE != 0 || fl & O_CREAT != 0 {
                 return Err(Errno::EISDIR);
             }
-            let kind = Kind::Dir { entries: None, pos: 0 };
-            return Ok(m.os.fds.insert(OpenFile::new(kind, guest, status), cloexec)? as u64);
+            let kind = Kind::Dir {
+                entries: None,
+                pos: 0,
+            };
+            return Ok(m
+                .os
+                .fds
+                .insert(OpenFile::new(kind, guest, status), cloexec)?
+                as u64);
         }
         if fl & O_CREAT != 0 && fl & O_EXCL != 0 {
             return Err(Errno::EEXIST);
         }
     }
     if fl & O_DIRECTORY != 0 {
-        return Err(if existing.is_ok() { Errno::ENOTDIR } else { Errno::ENOENT });
+        return Err(if existing.is_ok() {
+            Errno::ENOTDIR
+        } else {
+            Errno::ENOENT
+        });
     }
     let acc = fl & O_ACCMODE;
     let mut opts = fs::OpenOptions::new();
@@ -224,10 +261,16 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
     set_create_mode(&mut opts, (a.u(3) as u32) & !m.os.umask);
     if fl & O_CREAT != 0 && acc == 0 && existing.is_err() {
         // O_CREAT|O_RDONLY creates the file too.
-        fs::OpenOptions::new().write(true).create(true).truncate(false).open(&host)?;
+        fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&host)?;
     }
     let file = opts.open(&host)?;
-    Ok(m.os.fds.insert(OpenFile::new(Kind::File(file), guest, status), cloexec)? as u64)
+    Ok(m.os
+        .fds
+        .insert(OpenFile::new(Kind::File(file), guest, status), cloexec)? as u64)
 }
 
 #[cfg(unix)]
@@ -254,7 +297,11 @@ fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Result<FileStat,
         return Ok(virtual_stat(&k));
     }
     let host = m.host_path(&guest);
-    let md = if flags & AT_SYMLINK_NOFOLLOW != 0 { fs::symlink_metadata(&host)? } else { fs::metadata(&host)? };
+    let md = if flags & AT_SYMLINK_NOFOLLOW != 0 {
+        fs::symlink_metadata(&host)?
+    } else {
+        fs::metadata(&host)?
+    };
     Ok(file_stat(&md, &host))
 }
 
@@ -293,15 +340,28 @@ pub fn getdents64(m: &mut Machine, a: &Args) -> SysResult {
     let f = m.os.fds.get(a.int(0))?;
     let mut f = f.borrow_mut();
     let host = m.host_path(&f.path);
-    let Kind::Dir { entries, pos } = &mut f.kind else { return Err(Errno::ENOTDIR) };
+    let Kind::Dir { entries, pos } = &mut f.kind else {
+        return Err(Errno::ENOTDIR);
+    };
     if entries.is_none() {
         let mut list = vec![(".".to_string(), 4u8, 1u64), ("..".to_string(), 4, 2)];
         for e in fs::read_dir(&host)? {
             let e = e?;
             let ft = e.file_type()?;
-            let t = if ft.is_dir() { 4 } else if ft.is_symlink() { 10 } else if ft.is_file() { 8 } else { 0 };
+            let t = if ft.is_dir() {
+                4
+            } else if ft.is_symlink() {
+                10
+            } else if ft.is_file() {
+                8
+            } else {
+                0
+            };
             let name = e.file_name().to_string_lossy().into_owned();
-            let ino = e.metadata().map(|md| file_stat(&md, &format!("{host}/{name}")).ino).unwrap_or(3);
+            let ino = e
+                .metadata()
+                .map(|md| file_stat(&md, &format!("{host}/{name}")).ino)
+                .unwrap_or(3);
             list.push((name, t, ino));
         }
         *entries = Some(list);
@@ -315,7 +375,9 @@ pub fn getdents64(m: &mut Machine, a: &Args) -> SysResult {
             break;
         }
         let mut rec = abi::Out::new(reclen);
-        rec.u64(0, *ino).u64(8, (*pos + 1) as u64).u16(16, reclen as u16);
+        rec.u64(0, *ino)
+            .u64(8, (*pos + 1) as u64)
+            .u16(16, reclen as u16);
         rec.0[18] = *t;
         rec.bytes(19, name.as_bytes());
         out.extend_from_slice(&rec.0);
@@ -334,9 +396,15 @@ pub fn readlinkat(m: &mut Machine, a: &Args) -> SysResult {
     let target = if guest == "/proc/self/exe" {
         m.os.exe.clone()
     } else if let Some(fd) = guest.strip_prefix("/proc/self/fd/") {
-        m.os.fds.get(fd.parse().map_err(|_| Errno::ENOENT)?)?.borrow().path.clone()
+        m.os.fds
+            .get(fd.parse().map_err(|_| Errno::ENOENT)?)?
+            .borrow()
+            .path
+            .clone()
     } else {
-        fs::read_link(m.host_path(&guest))?.to_string_lossy().into_owned()
+        fs::read_link(m.host_path(&guest))?
+            .to_string_lossy()
+            .into_owned()
     };
     let n = target.len().min(a.u(3) as usize);
     m.copy_out(a.addr(2), &target.as_bytes()[..n])?;
@@ -392,7 +460,11 @@ pub fn renameat2(m: &mut Machine, a: &Args) -> SysResult {
 
 /// Calls a libc path function: glibc natively, wasi-libc (which maps it onto the
 /// WASI preopens) in the component; std has no portable symlink or hard link.
-fn libc_paths(f: unsafe extern "C" fn(*const std::ffi::c_char, *const std::ffi::c_char) -> i32, a: &str, b: &str) -> SysResult {
+fn libc_paths(
+    f: unsafe extern "C" fn(*const std::ffi::c_char, *const std::ffi::c_char) -> i32,
+    a: &str,
+    b: &str,
+) -> SysResult {
     let a = std::ffi::CString::new(a).map_err(|_| Errno::EINVAL)?;
     let b = std::ffi::CString::new(b).map_err(|_| Errno::EINVAL)?;
     // SAFETY: both pointers are valid NUL-terminated strings that outlive the call,
@@ -434,7 +506,10 @@ pub fn ftruncate(m: &mut Machine, a: &Args) -> SysResult {
 pub fn truncate(m: &mut Machine, a: &Args) -> SysResult {
     let (_, host) = m.path_arg(AT_FDCWD, a.addr(0))?;
     let len = u64::try_from(a.u(1) as i64).map_err(|_| Errno::EINVAL)?;
-    fs::OpenOptions::new().write(true).open(&host)?.set_len(len)?;
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&host)?
+        .set_len(len)?;
     Ok(0)
 }
 
@@ -520,8 +595,15 @@ pub fn statfs(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
     }
     // struct statfs (120 bytes): an ext4-like file system with plenty of room.
     let mut o = abi::Out::new(120);
-    o.u64(0, 0xef53).u64(8, 4096).u64(16, 1 << 24).u64(24, 1 << 23).u64(32, 1 << 23);
-    o.u64(40, 1 << 20).u64(48, 1 << 19).u64(64, 255).u64(72, 4096);
+    o.u64(0, 0xef53)
+        .u64(8, 4096)
+        .u64(16, 1 << 24)
+        .u64(24, 1 << 23)
+        .u64(32, 1 << 23);
+    o.u64(40, 1 << 20)
+        .u64(48, 1 << 19)
+        .u64(64, 255)
+        .u64(72, 4096);
     m.copy_out(a.addr(1), &o.0)?;
     Ok(0)
 }

@@ -55,7 +55,11 @@ pub fn pwrite64(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 /// readv/writev: transfers buffer by buffer, stopping at the first short transfer.
-fn vectored(m: &mut Machine, a: &Args, op: fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult) -> SysResult {
+fn vectored(
+    m: &mut Machine,
+    a: &Args,
+    op: fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult,
+) -> SysResult {
     let iov = m.read_iovecs(a.addr(1), a.u(2))?;
     m.os.fds.get(a.int(0))?;
     let mut total = 0;
@@ -86,7 +90,10 @@ pub fn writev(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 pub fn lseek(m: &mut Machine, a: &Args) -> SysResult {
-    m.os.fds.get(a.int(0))?.borrow_mut().seek(a.u(1) as i64, a.int(2))
+    m.os.fds
+        .get(a.int(0))?
+        .borrow_mut()
+        .seek(a.u(1) as i64, a.int(2))
 }
 
 pub fn dup(m: &mut Machine, a: &Args) -> SysResult {
@@ -118,7 +125,9 @@ pub fn fcntl(m: &mut Machine, a: &Args) -> SysResult {
     match a.int(1) {
         F_DUPFD | F_DUPFD_CLOEXEC => {
             let min = usize::try_from(a.int(2)).map_err(|_| Errno::EINVAL)?;
-            Ok(m.os.fds.insert_from(min, file, a.int(1) == F_DUPFD_CLOEXEC)? as u64)
+            Ok(m.os
+                .fds
+                .insert_from(min, file, a.int(1) == F_DUPFD_CLOEXEC)? as u64)
         }
         F_GETFD => Ok(m.os.fds.slot(fd)?.cloexec as u64),
         F_SETFD => {
@@ -159,14 +168,21 @@ pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
         FIONBIO => {
             let on = m.read_u32(a.addr(2))? != 0;
             let mut f = file.borrow_mut();
-            f.flags = if on { f.flags | O_NONBLOCK } else { f.flags & !O_NONBLOCK };
+            f.flags = if on {
+                f.flags | O_NONBLOCK
+            } else {
+                f.flags & !O_NONBLOCK
+            };
             Ok(0)
         }
         TCGETS if file.borrow().is_tty() => {
             // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO...
             let mut o = Out::new(36);
             o.u32(0, 0o2400).u32(4, 0o5).u32(8, 0o277).u32(12, 0o105073);
-            o.bytes(17, &[3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22]);
+            o.bytes(
+                17,
+                &[3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22],
+            );
             m.copy_out(a.addr(2), &o.0)?;
             Ok(0)
         }

@@ -42,7 +42,14 @@ pub fn brk(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 pub fn mmap(m: &mut Machine, a: &Args) -> SysResult {
-    let (addr, len, prot, flags, fd, off) = (a.addr(0), a.u(1), prot_bits(a.u(2))?, a.u(3), a.int(4), a.u(5));
+    let (addr, len, prot, flags, fd, off) = (
+        a.addr(0),
+        a.u(1),
+        prot_bits(a.u(2))?,
+        a.u(3),
+        a.int(4),
+        a.u(5),
+    );
     if len == 0 || off % PAGE != 0 || flags & (MAP_SHARED | MAP_PRIVATE) == 0 {
         return Err(Errno::EINVAL);
     }
@@ -69,7 +76,9 @@ pub fn mmap(m: &mut Machine, a: &Args) -> SysResult {
         let file = m.os.fds.get(fd)?;
         let mut f = file.borrow_mut();
         let path = f.path.clone();
-        let Kind::File(host) = &mut f.kind else { return Err(Errno::ENODEV) };
+        let Kind::File(host) = &mut f.kind else {
+            return Err(Errno::ENODEV);
+        };
         let size = host.metadata()?.len();
         let mut data = vec![0u8; len.min(size.saturating_sub(off)) as usize];
         let saved = host.stream_position()?;
@@ -111,7 +120,11 @@ pub fn mprotect(m: &mut Machine, a: &Args) -> SysResult {
 pub fn mremap(m: &mut Machine, a: &Args) -> SysResult {
     let (old, old_len, new_len, flags) = (a.addr(0), page_up(a.u(1)), page_up(a.u(2)), a.u(3));
     if old % PAGE != 0 || new_len == 0 || flags & MREMAP_FIXED != 0 {
-        return Err(if flags & MREMAP_FIXED != 0 { Errno::EOPNOTSUPP } else { Errno::EINVAL });
+        return Err(if flags & MREMAP_FIXED != 0 {
+            Errno::EOPNOTSUPP
+        } else {
+            Errno::EINVAL
+        });
     }
     let (_, vma) = m.mem.vma_at(old).ok_or(Errno::EFAULT)?;
     let (prot, kind) = (vma.prot, vma.kind.clone());

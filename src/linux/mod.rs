@@ -139,23 +139,31 @@ pub fn syscall(m: &mut Machine) {
     };
     if m.os.strace {
         trace(m, nr, sysno, &args, &result);
-    } else if result == Err(Errno::ENOSYS) && m.os.reported.insert(nr) && !quietly_unsupported(sysno) {
+    } else if result == Err(Errno::ENOSYS)
+        && m.os.reported.insert(nr)
+        && !quietly_unsupported(sysno)
+    {
         let name = sysno.map_or_else(|| format!("syscall {nr}"), |s| s.name().to_string());
         eprintln!("mvvm: unsupported system call {name} (returns ENOSYS)");
     }
     // exit and rt_sigreturn leave a0 alone.
     if m.os.exit.is_none() && sysno != Some(Sysno::rt_sigreturn) {
-        m.hart.set(10, match result {
-            Ok(v) => v,
-            Err(e) => (-(e as i64)) as u64,
-        });
+        m.hart.set(
+            10,
+            match result {
+                Ok(v) => v,
+                Err(e) => (-(e as i64)) as u64,
+            },
+        );
     }
 }
 
 /// Calls that glibc probes and handles ENOSYS for, as qemu-user also answers them.
 fn quietly_unsupported(s: Option<Sysno>) -> bool {
-    matches!(s, Some(Sysno::rseq | Sysno::clone3 | Sysno::membarrier | Sysno::statx))
-        && !cfg!(debug_assertions)
+    matches!(
+        s,
+        Some(Sysno::rseq | Sysno::clone3 | Sysno::membarrier | Sysno::statx)
+    ) && !cfg!(debug_assertions)
 }
 
 fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
@@ -163,7 +171,9 @@ fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
     let args: Vec<String> = (0..6).map(|i| format_arg(m, sysno, i, a.u(i))).collect();
     let n = sysno.map_or(6, arity);
     let res = match r {
-        Ok(v) if matches!(sysno, Some(Sysno::mmap | Sysno::brk | Sysno::mremap)) => format!("{v:#x}"),
+        Ok(v) if matches!(sysno, Some(Sysno::mmap | Sysno::brk | Sysno::mremap)) => {
+            format!("{v:#x}")
+        }
         Ok(v) => format!("{}", *v as i64),
         Err(e) => format!("-1 errno={} ({})", *e as i32, e.message()),
     };
@@ -179,18 +189,20 @@ fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
 fn arity(s: Sysno) -> usize {
     use Sysno::*;
     match s {
-        getpid | getppid | gettid | getuid | geteuid | getgid | getegid | sched_yield | sync | setsid
-        | rt_sigreturn => 0,
-        exit | exit_group | close | brk | dup | umask | uname | chdir | fchdir | set_tid_address
-        | sysinfo | times => 1,
+        getpid | getppid | gettid | getuid | geteuid | getgid | getegid | sched_yield | sync
+        | setsid | rt_sigreturn => 0,
+        exit | exit_group | close | brk | dup | umask | uname | chdir | fchdir
+        | set_tid_address | sysinfo | times => 1,
         munmap | fstat | getcwd | set_robust_list | clock_gettime | clock_getres | gettimeofday
         | nanosleep | listen | pipe2 | getrlimit | setrlimit | rt_sigpending | tkill | kill
         | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs => 2,
-        read | write | readv | writev | lseek | openat | dup3 | fcntl | ioctl | mprotect | madvise
-        | getdents64 | faccessat | mkdirat | unlinkat | getrandom | tgkill | sched_getaffinity
-        | socket | connect | bind | mincore | fchmodat | riscv_flush_icache => 3,
-        rt_sigaction | rt_sigprocmask | newfstatat | readlinkat | pread64 | pwrite64 | prlimit64
-        | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile => 4,
+        read | write | readv | writev | lseek | openat | dup3 | fcntl | ioctl | mprotect
+        | madvise | getdents64 | faccessat | mkdirat | unlinkat | getrandom | tgkill
+        | sched_getaffinity | socket | connect | bind | mincore | fchmodat | riscv_flush_icache => {
+            3
+        }
+        rt_sigaction | rt_sigprocmask | newfstatat | readlinkat | pread64 | pwrite64
+        | prlimit64 | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile => 4,
         statx | mremap | riscv_hwprobe | prctl | renameat2 | linkat => 5,
         _ => 6,
     }
@@ -201,9 +213,22 @@ fn format_arg(m: &Machine, s: Option<Sysno>, i: usize, v: u64) -> String {
     use Sysno::*;
     let is_path = matches!(
         (s, i),
-        (Some(openat | newfstatat | readlinkat | faccessat | faccessat2 | mkdirat | unlinkat | statx
-            | utimensat | mknodat | fchmodat), 1)
-            | (Some(chdir | statfs | truncate), 0)
+        (
+            Some(
+                openat
+                    | newfstatat
+                    | readlinkat
+                    | faccessat
+                    | faccessat2
+                    | mkdirat
+                    | unlinkat
+                    | statx
+                    | utimensat
+                    | mknodat
+                    | fchmodat
+            ),
+            1
+        ) | (Some(chdir | statfs | truncate), 0)
             | (Some(renameat2 | linkat), 1 | 3)
     );
     if is_path {
@@ -212,15 +237,31 @@ fn format_arg(m: &Machine, s: Option<Sysno>, i: usize, v: u64) -> String {
         }
     }
     let is_dirfd = i == 0
-        && matches!(s, Some(openat | newfstatat | readlinkat | faccessat | faccessat2 | mkdirat | unlinkat
-            | statx | utimensat | fchmodat | renameat2 | linkat));
+        && matches!(
+            s,
+            Some(
+                openat
+                    | newfstatat
+                    | readlinkat
+                    | faccessat
+                    | faccessat2
+                    | mkdirat
+                    | unlinkat
+                    | statx
+                    | utimensat
+                    | fchmodat
+                    | renameat2
+                    | linkat
+            )
+        );
     if is_dirfd && v as i32 == -100 {
         return "AT_FDCWD".into();
     }
     if v == 0 && matches!(s, Some(brk)) {
         return "NULL".into();
     }
-    if matches!(s, Some(mmap | munmap | mprotect | brk | madvise | mremap)) && i == 0 || v > 0xffff {
+    if matches!(s, Some(mmap | munmap | mprotect | brk | madvise | mremap)) && i == 0 || v > 0xffff
+    {
         format!("{v:#x}")
     } else {
         format!("{}", v as i64)

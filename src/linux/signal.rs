@@ -34,7 +34,11 @@ pub struct Signals {
 
 impl Default for Signals {
     fn default() -> Self {
-        Signals { actions: [SigAction::default(); NSIG], mask: 0, altstack: (0, 2, 0) }
+        Signals {
+            actions: [SigAction::default(); NSIG],
+            mask: 0,
+            altstack: (0, 2, 0),
+        }
     }
 }
 
@@ -75,7 +79,10 @@ fn ignored_by_default(sig: u8) -> bool {
 }
 
 fn check_sig(sig: i32) -> Result<u8, Errno> {
-    u8::try_from(sig).ok().filter(|s| (1..=NSIG as u8).contains(s)).ok_or(Errno::EINVAL)
+    u8::try_from(sig)
+        .ok()
+        .filter(|s| (1..=NSIG as u8).contains(s))
+        .ok_or(Errno::EINVAL)
 }
 
 pub fn rt_sigaction(m: &mut Machine, a: &Args) -> SysResult {
@@ -89,8 +96,13 @@ pub fn rt_sigaction(m: &mut Machine, a: &Args) -> SysResult {
             return Err(Errno::EINVAL);
         }
         let b = m.copy_in(a.addr(1), 24)?;
-        let word = |i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-        m.os.signals.actions[sig as usize - 1] = SigAction { handler: word(0), flags: word(1), mask: word(2) };
+        let word =
+            |i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+        m.os.signals.actions[sig as usize - 1] = SigAction {
+            handler: word(0),
+            flags: word(1),
+            mask: word(2),
+        };
     }
     if a.addr(2) != 0 {
         let mut o = super::abi::Out::new(24);

@@ -25,9 +25,14 @@ pub fn random_fill(buf: &mut [u8]) {
     #[cfg(not(target_os = "wasi"))]
     {
         use std::io::Read;
-        if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_err() {
+        if std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(buf))
+            .is_err()
+        {
             // No entropy source: still vary between runs.
-            let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let seed = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
             let mut x = seed.as_nanos() as u64 | 1;
             for b in buf {
                 x ^= x << 13;
@@ -41,7 +46,10 @@ pub fn random_fill(buf: &mut [u8]) {
 
 pub fn uname(m: &mut Machine, a: &Args) -> SysResult {
     let mut o = Out::new(65 * 6);
-    for (i, s) in ["Linux", "mvvm", "6.1.0", "#1 SMP MVVM", "riscv64", "(none)"].iter().enumerate() {
+    for (i, s) in ["Linux", "mvvm", "6.1.0", "#1 SMP MVVM", "riscv64", "(none)"]
+        .iter()
+        .enumerate()
+    {
         o.bytes(i * 65, s.as_bytes());
     }
     m.copy_out(a.addr(0), &o.0)?;
@@ -53,7 +61,10 @@ pub fn sysinfo(m: &mut Machine, a: &Args) -> SysResult {
     let used: u64 = m.mem.vmas().map(|(s, v)| v.end - s).sum();
     let mut o = Out::new(112);
     o.u64(0, super::time::since_boot().as_secs());
-    o.u64(32, total).u64(40, total.saturating_sub(used)).u16(80, 1).u32(104, 1);
+    o.u64(32, total)
+        .u64(40, total.saturating_sub(used))
+        .u16(80, 1)
+        .u32(104, 1);
     m.copy_out(a.addr(0), &o.0)?;
     Ok(0)
 }
@@ -121,7 +132,11 @@ pub fn proc_maps(m: &Machine) -> String {
             p(R, 'r'),
             p(W, 'w'),
             p(X, 'x'),
-            if name.is_empty() { "" } else { "                         " }
+            if name.is_empty() {
+                ""
+            } else {
+                "                         "
+            }
         );
     }
     s

@@ -35,7 +35,7 @@ pub fn futex(m: &mut Machine, a: &Args) -> SysResult {
 
 pub fn sched_getaffinity(m: &mut Machine, a: &Args) -> SysResult {
     let len = a.u(1);
-    if len < 8 || len % 8 != 0 {
+    if len < 8 || !len.is_multiple_of(8) {
         return Err(Errno::EINVAL);
     }
     m.write_u64(a.addr(2), 1)?;

@@ -26,8 +26,12 @@ pub(super) fn since_boot() -> Duration {
 
 fn now(clock: i32) -> Result<Timespec, Errno> {
     Ok(Timespec::from_duration(match clock {
-        CLOCK_REALTIME | CLOCK_REALTIME_COARSE => SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default(),
-        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => since_boot(),
+        CLOCK_REALTIME | CLOCK_REALTIME_COARSE => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default(),
+        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => {
+            since_boot()
+        }
         // One guest process on one host thread: CPU time is elapsed time.
         CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => since_boot(),
         _ => return Err(Errno::EINVAL),
@@ -68,9 +72,15 @@ pub fn clock_nanosleep(m: &mut Machine, a: &Args) -> SysResult {
     let req = m.read_timespec(a.addr(2))?;
     let cur = now(clock)?;
     let wait = if flags & TIMER_ABSTIME != 0 {
-        let (r, c) = (req.sec as i128 * 1_000_000_000 + req.nsec as i128, cur.sec as i128 * 1_000_000_000 + cur.nsec as i128);
+        let (r, c) = (
+            req.sec as i128 * 1_000_000_000 + req.nsec as i128,
+            cur.sec as i128 * 1_000_000_000 + cur.nsec as i128,
+        );
         let d = (r - c).max(0) as u128;
-        Timespec { sec: (d / 1_000_000_000) as i64, nsec: (d % 1_000_000_000) as i64 }
+        Timespec {
+            sec: (d / 1_000_000_000) as i64,
+            nsec: (d % 1_000_000_000) as i64,
+        }
     } else {
         req
     };

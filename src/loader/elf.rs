@@ -58,7 +58,12 @@ fn malformed(why: impl Into<String>) -> LoadError {
 
 /// Maps `bytes` (an ELF file) into `mem`. ET_DYN images are placed at `dyn_base`,
 /// or at a free spot found top-down when `dyn_base` is `None`.
-pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) -> Result<ElfImage, LoadError> {
+pub fn load_elf(
+    mem: &mut Mem,
+    bytes: &[u8],
+    name: &str,
+    dyn_base: Option<u64>,
+) -> Result<ElfImage, LoadError> {
     if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
         return Err(LoadError::NotElf);
     }
@@ -73,14 +78,25 @@ pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) 
     }
     let elf = Elf::parse(bytes).map_err(|e| malformed(e.to_string()))?;
     if elf.header.e_machine != EM_RISCV {
-        return Err(LoadError::Unsupported(format!("machine {} is not RISC-V", elf.header.e_machine)));
+        return Err(LoadError::Unsupported(format!(
+            "machine {} is not RISC-V",
+            elf.header.e_machine
+        )));
     }
     let is_dyn = match elf.header.e_type {
         header::ET_EXEC => false,
         header::ET_DYN => true,
-        t => return Err(LoadError::Unsupported(format!("ELF type {t} is not an executable"))),
+        t => {
+            return Err(LoadError::Unsupported(format!(
+                "ELF type {t} is not an executable"
+            )))
+        }
     };
-    let loads: Vec<_> = elf.program_headers.iter().filter(|p| p.p_type == ph::PT_LOAD).collect();
+    let loads: Vec<_> = elf
+        .program_headers
+        .iter()
+        .filter(|p| p.p_type == ph::PT_LOAD)
+        .collect();
     if loads.is_empty() {
         return Err(malformed("no loadable segments"));
     }
@@ -88,7 +104,10 @@ pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) 
     let mut lo = u64::MAX;
     let mut hi = 0u64;
     for p in &loads {
-        let file_end = p.p_offset.checked_add(p.p_filesz).ok_or_else(|| malformed("segment offset overflows"))?;
+        let file_end = p
+            .p_offset
+            .checked_add(p.p_filesz)
+            .ok_or_else(|| malformed("segment offset overflows"))?;
         if file_end > bytes.len() as u64 {
             return Err(malformed("segment extends past the end of the file"));
         }
@@ -96,9 +115,14 @@ pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) 
             return Err(malformed("segment file size exceeds its memory size"));
         }
         if p.p_align > 1 && (p.p_vaddr % PAGE) != (p.p_offset % PAGE) {
-            return Err(malformed("segment offset and address disagree modulo the page size"));
+            return Err(malformed(
+                "segment offset and address disagree modulo the page size",
+            ));
         }
-        let end = p.p_vaddr.checked_add(p.p_memsz).ok_or_else(|| malformed("segment address overflows"))?;
+        let end = p
+            .p_vaddr
+            .checked_add(p.p_memsz)
+            .ok_or_else(|| malformed("segment address overflows"))?;
         lo = lo.min(page_down(p.p_vaddr));
         hi = hi.max(end);
     }
@@ -123,11 +147,19 @@ pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) 
         let prot = (if p.is_read() { mem::R } else { 0 })
             | (if p.is_write() { mem::W } else { 0 })
             | (if p.is_executable() { mem::X } else { 0 });
-        mem.map(start, end - start, prot, VmaKind::File(path.clone(), page_down(p.p_offset)));
+        mem.map(
+            start,
+            end - start,
+            prot,
+            VmaKind::File(path.clone(), page_down(p.p_offset)),
+        );
         // Like Linux: the first page comes from the file from its page start; the
         // bytes past `filesz` stay zero (.bss).
         let file_start = p.p_offset - (vaddr - start);
-        mem.fill(start, &bytes[file_start as usize..(p.p_offset + p.p_filesz) as usize]);
+        mem.fill(
+            start,
+            &bytes[file_start as usize..(p.p_offset + p.p_filesz) as usize],
+        );
     }
     let phdr = elf
         .program_headers
@@ -139,11 +171,11 @@ pub fn load_elf(mem: &mut Mem, bytes: &[u8], name: &str, dyn_base: Option<u64>) 
             Some(first.p_vaddr + bias + elf.header.e_phoff)
         })
         .unwrap_or(0);
-    let interp = match elf.interpreter {
-        Some(s) => Some(s.to_string()),
-        None => None,
-    };
-    let exec_stack = elf.program_headers.iter().any(|p| p.p_type == ph::PT_GNU_STACK && p.is_executable());
+    let interp = elf.interpreter.map(|s| s.to_string());
+    let exec_stack = elf
+        .program_headers
+        .iter()
+        .any(|p| p.p_type == ph::PT_GNU_STACK && p.is_executable());
     Ok(ElfImage {
         entry: elf.entry.wrapping_add(bias),
         bias,

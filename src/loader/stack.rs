@@ -53,7 +53,12 @@ pub struct StackInfo<'a> {
 
 /// Maps the stack at the top of the window and fills it; returns the initial sp,
 /// or `None` if the arguments do not fit. `interp` is the dynamic linker's image.
-pub fn build_stack(mem: &mut Mem, main: &ElfImage, interp: Option<&ElfImage>, info: &StackInfo) -> Option<u64> {
+pub fn build_stack(
+    mem: &mut Mem,
+    main: &ElfImage,
+    interp: Option<&ElfImage>,
+    info: &StackInfo,
+) -> Option<u64> {
     let top = mem.size();
     let bottom = top.checked_sub(info.size)?;
     let prot = R | W | if main.exec_stack { X } else { 0 };
@@ -61,7 +66,9 @@ pub fn build_stack(mem: &mut Mem, main: &ElfImage, interp: Option<&ElfImage>, in
 
     let mut sp = top - 8; // end marker
     let mut push_bytes = |mem: &mut Mem, data: &[u8], nul: bool| -> Option<u64> {
-        sp = sp.checked_sub(data.len() as u64 + nul as u64).filter(|&s| s >= bottom)?;
+        sp = sp
+            .checked_sub(data.len() as u64 + nul as u64)
+            .filter(|&s| s >= bottom)?;
         mem.fill(sp, data);
         if nul {
             mem.fill(sp + data.len() as u64, &[0]);
@@ -69,8 +76,18 @@ pub fn build_stack(mem: &mut Mem, main: &ElfImage, interp: Option<&ElfImage>, in
         Some(sp)
     };
     let execfn = push_bytes(mem, info.execfn, true)?;
-    let envs: Vec<u64> = info.envp.iter().rev().map(|e| push_bytes(mem, e, true)).collect::<Option<_>>()?;
-    let args: Vec<u64> = info.argv.iter().rev().map(|a| push_bytes(mem, a, true)).collect::<Option<_>>()?;
+    let envs: Vec<u64> = info
+        .envp
+        .iter()
+        .rev()
+        .map(|e| push_bytes(mem, e, true))
+        .collect::<Option<_>>()?;
+    let args: Vec<u64> = info
+        .argv
+        .iter()
+        .rev()
+        .map(|a| push_bytes(mem, a, true))
+        .collect::<Option<_>>()?;
     let random = push_bytes(mem, &info.random, false)?;
 
     let auxv = vec![

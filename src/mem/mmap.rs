@@ -37,32 +37,62 @@ impl Mem {
 
     /// Whether any mapping overlaps `[start, end)`.
     pub fn overlaps(&self, start: u64, end: u64) -> bool {
-        self.vmas.range(..end).next_back().is_some_and(|(_, v)| v.end > start)
+        self.vmas
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, v)| v.end > start)
     }
 
     /// Removes `[start, end)` from the mapping list, splitting mappings that straddle
     /// its edges. Returns the removed pieces.
     fn carve(&mut self, start: u64, end: u64) -> Vec<(u64, Vma)> {
-        let hits: Vec<u64> = self.vmas.range(..end).filter(|(_, v)| v.end > start).map(|(&s, _)| s).collect();
+        let hits: Vec<u64> = self
+            .vmas
+            .range(..end)
+            .filter(|(_, v)| v.end > start)
+            .map(|(&s, _)| s)
+            .collect();
         let mut removed = Vec::new();
         for s in hits {
-            let Some(v) = self.vmas.remove(&s) else { continue };
+            let Some(v) = self.vmas.remove(&s) else {
+                continue;
+            };
             if s < start {
-                self.vmas.insert(s, Vma { end: start, ..v.clone() });
+                self.vmas.insert(
+                    s,
+                    Vma {
+                        end: start,
+                        ..v.clone()
+                    },
+                );
             }
             if v.end > end {
                 let kind = match &v.kind {
                     VmaKind::File(p, off) => VmaKind::File(p.clone(), off + (end - s)),
                     k => k.clone(),
                 };
-                self.vmas.insert(end, Vma { end: v.end, prot: v.prot, kind });
+                self.vmas.insert(
+                    end,
+                    Vma {
+                        end: v.end,
+                        prot: v.prot,
+                        kind,
+                    },
+                );
             }
             let (ps, pe) = (s.max(start), v.end.min(end));
             let kind = match &v.kind {
                 VmaKind::File(p, off) => VmaKind::File(p.clone(), off + (ps - s)),
                 k => k.clone(),
             };
-            removed.push((ps, Vma { end: pe, prot: v.prot, kind }));
+            removed.push((
+                ps,
+                Vma {
+                    end: pe,
+                    prot: v.prot,
+                    kind,
+                },
+            ));
         }
         removed
     }
@@ -122,12 +152,17 @@ impl Mem {
         }
         let start = top.checked_sub(len)?;
         // Keep clear of the program break area and page 0.
-        (start >= page_up(self.brk).max(PAGE * 16) && !self.overlaps(start, start + len)).then_some(start)
+        (start >= page_up(self.brk).max(PAGE * 16) && !self.overlaps(start, start + len))
+            .then_some(start)
     }
 
     /// The mapping that contains `addr`.
     pub fn vma_at(&self, addr: u64) -> Option<(u64, &Vma)> {
-        self.vmas.range(..=addr).next_back().filter(|(_, v)| v.end > addr).map(|(&s, v)| (s, v))
+        self.vmas
+            .range(..=addr)
+            .next_back()
+            .filter(|(_, v)| v.end > addr)
+            .map(|(&s, v)| (s, v))
     }
 
     /// Mappings in address order.
@@ -156,7 +191,12 @@ impl Mem {
 
     /// Joins adjacent heap mappings so `/proc/self/maps` shows one `[heap]`.
     fn merge_heap(&mut self) {
-        let heap: Vec<u64> = self.vmas.iter().filter(|(_, v)| v.kind == VmaKind::Heap).map(|(&s, _)| s).collect();
+        let heap: Vec<u64> = self
+            .vmas
+            .iter()
+            .filter(|(_, v)| v.kind == VmaKind::Heap)
+            .map(|(&s, _)| s)
+            .collect();
         for pair in heap.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             let a_end = self.vmas[&a].end;
@@ -189,7 +229,11 @@ mod tests {
         m.unmap(0x10000, 0x4000);
         assert!(m.load::<1>(0x10008).is_err());
         m.map(0x10000, 0x1000, R | X, VmaKind::Anon);
-        assert_eq!(m.load::<8>(0x10008).unwrap(), [0; 8], "remapped pages are zero");
+        assert_eq!(
+            m.load::<8>(0x10008).unwrap(),
+            [0; 8],
+            "remapped pages are zero"
+        );
         assert!(m.load::<1>(0).is_err(), "page 0 is never mapped");
     }
 

@@ -57,7 +57,10 @@ pub struct Mem {
 
 impl std::fmt::Debug for Mem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mem").field("size", &self.size()).field("vmas", &self.vmas.len()).finish()
+        f.debug_struct("Mem")
+            .field("size", &self.size())
+            .field("vmas", &self.vmas.len())
+            .finish()
     }
 }
 
@@ -73,7 +76,10 @@ fn alloc_ram(size: usize) -> &'static mut [u8] {
     let pages = size.div_ceil(WASM_PAGE);
     let old = core::arch::wasm32::memory_grow(0, pages);
     if old == usize::MAX {
-        eprintln!("mvvm: cannot reserve {} MiB of guest memory (try a smaller -m)", size >> 20);
+        eprintln!(
+            "mvvm: cannot reserve {} MiB of guest memory (try a smaller -m)",
+            size >> 20
+        );
         std::process::exit(1);
     }
     // SAFETY: `memory.grow` just added `pages` fresh pages starting at byte
@@ -108,7 +114,14 @@ impl Mem {
         let size = page_up(size.max(16 * PAGE));
         let ram = alloc_ram(size as usize);
         let perms = vec![0u8; (size / PAGE) as usize];
-        Mem { ram, perms, vmas: BTreeMap::new(), brk_start: 0, brk: 0, mmap_top: size }
+        Mem {
+            ram,
+            perms,
+            vmas: BTreeMap::new(),
+            brk_start: 0,
+            brk: 0,
+            mmap_top: size,
+        }
     }
 
     /// Size of the guest window in bytes.
@@ -127,18 +140,27 @@ impl Mem {
 
     #[cold]
     fn fault(&self, addr: u64, access: Access) -> Trap {
-        Trap::Fault { addr, access, mapped: self.perm(addr / PAGE) & MAPPED != 0 }
+        Trap::Fault {
+            addr,
+            access,
+            mapped: self.perm(addr / PAGE) & MAPPED != 0,
+        }
     }
 
     /// Loads `N` bytes at `addr` (any alignment).
     #[inline(always)]
     pub fn load<const N: usize>(&self, addr: u64) -> Result<[u8; N], Trap> {
         let page = (addr / PAGE) as usize;
-        if (addr % PAGE) as usize <= PAGE as usize - N && page < self.perms.len() && self.perms[page] & R != 0 {
+        if (addr % PAGE) as usize <= PAGE as usize - N
+            && page < self.perms.len()
+            && self.perms[page] & R != 0
+        {
             let a = addr as usize;
             // SAFETY: `page < perms.len()` and `perms.len() * PAGE == ram.len()`, and the
             // access stays inside that page, so `a..a + N` is within `ram`.
-            return Ok(unsafe { self.ram.get_unchecked(a..a + N) }.try_into().unwrap_or([0; N]));
+            return Ok(unsafe { self.ram.get_unchecked(a..a + N) }
+                .try_into()
+                .unwrap_or([0; N]));
         }
         self.load_slow(addr)
     }
@@ -225,7 +247,8 @@ impl Mem {
 
     /// Whether any page of `[start, end)` holds decoded code.
     pub fn has_code(&self, start: u64, end: u64) -> bool {
-        self.page_range(start, end).any(|p| self.perms[p] & CODE != 0)
+        self.page_range(start, end)
+            .any(|p| self.perms[p] & CODE != 0)
     }
 
     fn page_range(&self, start: u64, end: u64) -> std::ops::Range<usize> {
@@ -235,16 +258,22 @@ impl Mem {
 
     /// Whether every byte of `[addr, addr + len)` has all permissions in `need`.
     pub fn check(&self, addr: u64, len: u64, need: u8) -> bool {
-        let Some(end) = addr.checked_add(len) else { return false };
+        let Some(end) = addr.checked_add(len) else {
+            return false;
+        };
         if end > self.size() {
             return false;
         }
-        len == 0 || self.page_range(page_down(addr), end).all(|p| self.perms[p] & need == need)
+        len == 0
+            || self
+                .page_range(page_down(addr), end)
+                .all(|p| self.perms[p] & need == need)
     }
 
     /// The guest bytes `[addr, addr + len)` if all are readable.
     pub fn slice(&self, addr: u64, len: u64) -> Option<&[u8]> {
-        self.check(addr, len, R).then(|| &self.ram[addr as usize..(addr + len) as usize])
+        self.check(addr, len, R)
+            .then(|| &self.ram[addr as usize..(addr + len) as usize])
     }
 
     /// The guest bytes `[addr, addr + len)` for writing if all are writable. Writing
@@ -263,8 +292,12 @@ impl Mem {
     /// `Ok(true)`.
     pub fn write_bytes(&mut self, addr: u64, data: &[u8]) -> Option<bool> {
         let end = addr.checked_add(data.len() as u64)?;
-        self.slice_mut(addr, data.len() as u64)?.copy_from_slice(data);
-        Some(self.page_range(page_down(addr), end).any(|p| self.perms[p] & CODE != 0))
+        self.slice_mut(addr, data.len() as u64)?
+            .copy_from_slice(data);
+        Some(
+            self.page_range(page_down(addr), end)
+                .any(|p| self.perms[p] & CODE != 0),
+        )
     }
 
     /// Reads a NUL-terminated string of at most `max` bytes (without the NUL).
@@ -293,7 +326,11 @@ impl Mem {
         for p in self.page_range(start, end) {
             let old = self.perms[p];
             let dirty = if prot & W != 0 { DIRTY } else { old & DIRTY };
-            self.perms[p] = if mapped { prot | MAPPED | dirty | (old & CODE) } else { 0 };
+            self.perms[p] = if mapped {
+                prot | MAPPED | dirty | (old & CODE)
+            } else {
+                0
+            };
         }
     }
 
@@ -311,7 +348,12 @@ impl Mem {
     /// Copies bytes into guest memory regardless of permissions (the loader and
     /// file-backed mmap fill pages they just mapped).
     pub(crate) fn fill(&mut self, addr: u64, data: &[u8]) {
-        let Some(end) = addr.checked_add(data.len() as u64).filter(|&e| e <= self.size()) else { return };
+        let Some(end) = addr
+            .checked_add(data.len() as u64)
+            .filter(|&e| e <= self.size())
+        else {
+            return;
+        };
         self.ram[addr as usize..end as usize].copy_from_slice(data);
         for p in self.page_range(page_down(addr), end) {
             self.perms[p] |= DIRTY;

@@ -11,7 +11,7 @@ use crate::mem::Mem;
 
 fn aligned(h: &Hart, i: &Insn, size: u64) -> std::result::Result<u64, Trap> {
     let addr = h.get(i.rs1);
-    if addr % size != 0 {
+    if !addr.is_multiple_of(size) {
         return Err(Trap::Misaligned { addr });
     }
     Ok(addr)

@@ -58,26 +58,66 @@ macro_rules! impl_fmt {
             fn not(v: $bits) -> $bits {
                 !v
             }
-            fn add(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$add(a, b, rm, fl) }
-            fn sub(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$sub(a, b, rm, fl) }
-            fn mul(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$mul(a, b, rm, fl) }
-            fn div(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$div(a, b, rm, fl) }
-            fn sqrt(a: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$sqrt(a, rm, fl) }
-            fn fma(a: $bits, b: $bits, c: $bits, rm: Rm, fl: &mut u8) -> $bits { fp::$fma(a, b, c, rm, fl) }
-            fn min(a: $bits, b: $bits, fl: &mut u8) -> $bits { fp::$min(a, b, fl) }
-            fn max(a: $bits, b: $bits, fl: &mut u8) -> $bits { fp::$max(a, b, fl) }
-            fn eq(a: $bits, b: $bits, fl: &mut u8) -> bool { fp::$eq(a, b, fl) }
-            fn lt(a: $bits, b: $bits, fl: &mut u8) -> bool { fp::$lt(a, b, fl) }
-            fn le(a: $bits, b: $bits, fl: &mut u8) -> bool { fp::$le(a, b, fl) }
-            fn classify(a: $bits) -> u64 { fp::$class(a) }
-            fn to_i32(a: $bits, rm: Rm, fl: &mut u8) -> i32 { fp::$ti32(a, rm, fl) }
-            fn to_u32(a: $bits, rm: Rm, fl: &mut u8) -> u32 { fp::$tu32(a, rm, fl) }
-            fn to_i64(a: $bits, rm: Rm, fl: &mut u8) -> i64 { fp::$ti64(a, rm, fl) }
-            fn to_u64(a: $bits, rm: Rm, fl: &mut u8) -> u64 { fp::$tu64(a, rm, fl) }
-            fn from_i32(v: i32, rm: Rm, fl: &mut u8) -> $bits { fp::$fi32(v, rm, fl) }
-            fn from_u32(v: u32, rm: Rm, fl: &mut u8) -> $bits { fp::$fu32(v, rm, fl) }
-            fn from_i64(v: i64, rm: Rm, fl: &mut u8) -> $bits { fp::$fi64(v, rm, fl) }
-            fn from_u64(v: u64, rm: Rm, fl: &mut u8) -> $bits { fp::$fu64(v, rm, fl) }
+            fn add(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$add(a, b, rm, fl)
+            }
+            fn sub(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$sub(a, b, rm, fl)
+            }
+            fn mul(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$mul(a, b, rm, fl)
+            }
+            fn div(a: $bits, b: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$div(a, b, rm, fl)
+            }
+            fn sqrt(a: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$sqrt(a, rm, fl)
+            }
+            fn fma(a: $bits, b: $bits, c: $bits, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$fma(a, b, c, rm, fl)
+            }
+            fn min(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+                fp::$min(a, b, fl)
+            }
+            fn max(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+                fp::$max(a, b, fl)
+            }
+            fn eq(a: $bits, b: $bits, fl: &mut u8) -> bool {
+                fp::$eq(a, b, fl)
+            }
+            fn lt(a: $bits, b: $bits, fl: &mut u8) -> bool {
+                fp::$lt(a, b, fl)
+            }
+            fn le(a: $bits, b: $bits, fl: &mut u8) -> bool {
+                fp::$le(a, b, fl)
+            }
+            fn classify(a: $bits) -> u64 {
+                fp::$class(a)
+            }
+            fn to_i32(a: $bits, rm: Rm, fl: &mut u8) -> i32 {
+                fp::$ti32(a, rm, fl)
+            }
+            fn to_u32(a: $bits, rm: Rm, fl: &mut u8) -> u32 {
+                fp::$tu32(a, rm, fl)
+            }
+            fn to_i64(a: $bits, rm: Rm, fl: &mut u8) -> i64 {
+                fp::$ti64(a, rm, fl)
+            }
+            fn to_u64(a: $bits, rm: Rm, fl: &mut u8) -> u64 {
+                fp::$tu64(a, rm, fl)
+            }
+            fn from_i32(v: i32, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$fi32(v, rm, fl)
+            }
+            fn from_u32(v: u32, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$fu32(v, rm, fl)
+            }
+            fn from_i64(v: i64, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$fi64(v, rm, fl)
+            }
+            fn from_u64(v: u64, rm: Rm, fl: &mut u8) -> $bits {
+                fp::$fu64(v, rm, fl)
+            }
         }
     };
 }
@@ -158,7 +198,12 @@ fn compare<F: Fmt>(h: &mut Hart, i: &Insn, op: fn(F::Bits, F::Bits, &mut u8) -> 
 }
 
 /// FP to integer; `widen` turns the integer result into the 64-bit register value.
-fn to_int<F: Fmt, T>(h: &mut Hart, i: &Insn, op: fn(F::Bits, Rm, &mut u8) -> T, widen: fn(T) -> u64) -> Result {
+fn to_int<F: Fmt, T>(
+    h: &mut Hart,
+    i: &Insn,
+    op: fn(F::Bits, Rm, &mut u8) -> T,
+    widen: fn(T) -> u64,
+) -> Result {
     let rm = rounding(h, i)?;
     let v = op(F::read(h, i.rs1), rm, &mut h.fflags);
     h.set(i.rd, widen(v));
@@ -166,7 +211,12 @@ fn to_int<F: Fmt, T>(h: &mut Hart, i: &Insn, op: fn(F::Bits, Rm, &mut u8) -> T, 
 }
 
 /// Integer to FP; `narrow` picks the source operand out of the register.
-fn from_int<F: Fmt, T>(h: &mut Hart, i: &Insn, narrow: fn(u64) -> T, op: fn(T, Rm, &mut u8) -> F::Bits) -> Result {
+fn from_int<F: Fmt, T>(
+    h: &mut Hart,
+    i: &Insn,
+    narrow: fn(u64) -> T,
+    op: fn(T, Rm, &mut u8) -> F::Bits,
+) -> Result {
     let rm = rounding(h, i)?;
     let v = op(narrow(h.get(i.rs1)), rm, &mut h.fflags);
     F::write(h, i.rd, v);
@@ -198,59 +248,163 @@ pub fn fsd(h: &mut H, m: &mut M, i: &Insn) -> Result {
     m.store(ea(h, i), h.f[i.rs2 as usize & 31].to_le_bytes())
 }
 
-pub fn fadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<S>(h, i, S::add) }
-pub fn fsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<S>(h, i, S::sub) }
-pub fn fmul_s(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<S>(h, i, S::mul) }
-pub fn fdiv_s(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<S>(h, i, S::div) }
-pub fn fsqrt_s(h: &mut H, _: &mut M, i: &Insn) -> Result { sqrt::<S>(h, i) }
-pub fn fmadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<S>(h, i, false, false) }
-pub fn fmsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<S>(h, i, false, true) }
-pub fn fnmsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<S>(h, i, true, false) }
-pub fn fnmadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<S>(h, i, true, true) }
-pub fn fsgnj_s(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<S>(h, i, |_, b| b) }
-pub fn fsgnjn_s(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<S>(h, i, |_, b| !b) }
-pub fn fsgnjx_s(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<S>(h, i, |a, b| a ^ b) }
-pub fn fmin_s(h: &mut H, _: &mut M, i: &Insn) -> Result { minmax::<S>(h, i, S::min) }
-pub fn fmax_s(h: &mut H, _: &mut M, i: &Insn) -> Result { minmax::<S>(h, i, S::max) }
-pub fn feq_s(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<S>(h, i, S::eq) }
-pub fn flt_s(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<S>(h, i, S::lt) }
-pub fn fle_s(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<S>(h, i, S::le) }
-pub fn fclass_s(h: &mut H, _: &mut M, i: &Insn) -> Result { classify::<S>(h, i) }
-pub fn fcvt_w_s(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<S, _>(h, i, S::to_i32, |v| v as i64 as u64) }
-pub fn fcvt_wu_s(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<S, _>(h, i, S::to_u32, |v| v as i32 as i64 as u64) }
-pub fn fcvt_l_s(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<S, _>(h, i, S::to_i64, |v| v as u64) }
-pub fn fcvt_lu_s(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<S, _>(h, i, S::to_u64, |v| v) }
-pub fn fcvt_s_w(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<S, _>(h, i, |v| v as i32, S::from_i32) }
-pub fn fcvt_s_wu(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<S, _>(h, i, |v| v as u32, S::from_u32) }
-pub fn fcvt_s_l(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<S, _>(h, i, |v| v as i64, S::from_i64) }
-pub fn fcvt_s_lu(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<S, _>(h, i, |v| v, S::from_u64) }
+pub fn fadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<S>(h, i, S::add)
+}
+pub fn fsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<S>(h, i, S::sub)
+}
+pub fn fmul_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<S>(h, i, S::mul)
+}
+pub fn fdiv_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<S>(h, i, S::div)
+}
+pub fn fsqrt_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sqrt::<S>(h, i)
+}
+pub fn fmadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<S>(h, i, false, false)
+}
+pub fn fmsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<S>(h, i, false, true)
+}
+pub fn fnmsub_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<S>(h, i, true, false)
+}
+pub fn fnmadd_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<S>(h, i, true, true)
+}
+pub fn fsgnj_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<S>(h, i, |_, b| b)
+}
+pub fn fsgnjn_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<S>(h, i, |_, b| !b)
+}
+pub fn fsgnjx_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<S>(h, i, |a, b| a ^ b)
+}
+pub fn fmin_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    minmax::<S>(h, i, S::min)
+}
+pub fn fmax_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    minmax::<S>(h, i, S::max)
+}
+pub fn feq_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<S>(h, i, S::eq)
+}
+pub fn flt_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<S>(h, i, S::lt)
+}
+pub fn fle_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<S>(h, i, S::le)
+}
+pub fn fclass_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    classify::<S>(h, i)
+}
+pub fn fcvt_w_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<S, _>(h, i, S::to_i32, |v| v as i64 as u64)
+}
+pub fn fcvt_wu_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<S, _>(h, i, S::to_u32, |v| v as i32 as i64 as u64)
+}
+pub fn fcvt_l_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<S, _>(h, i, S::to_i64, |v| v as u64)
+}
+pub fn fcvt_lu_s(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<S, _>(h, i, S::to_u64, |v| v)
+}
+pub fn fcvt_s_w(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<S, _>(h, i, |v| v as i32, S::from_i32)
+}
+pub fn fcvt_s_wu(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<S, _>(h, i, |v| v as u32, S::from_u32)
+}
+pub fn fcvt_s_l(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<S, _>(h, i, |v| v as i64, S::from_i64)
+}
+pub fn fcvt_s_lu(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<S, _>(h, i, |v| v, S::from_u64)
+}
 
-pub fn fadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<D>(h, i, D::add) }
-pub fn fsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<D>(h, i, D::sub) }
-pub fn fmul_d(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<D>(h, i, D::mul) }
-pub fn fdiv_d(h: &mut H, _: &mut M, i: &Insn) -> Result { arith::<D>(h, i, D::div) }
-pub fn fsqrt_d(h: &mut H, _: &mut M, i: &Insn) -> Result { sqrt::<D>(h, i) }
-pub fn fmadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<D>(h, i, false, false) }
-pub fn fmsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<D>(h, i, false, true) }
-pub fn fnmsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<D>(h, i, true, false) }
-pub fn fnmadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result { fused::<D>(h, i, true, true) }
-pub fn fsgnj_d(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<D>(h, i, |_, b| b) }
-pub fn fsgnjn_d(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<D>(h, i, |_, b| !b) }
-pub fn fsgnjx_d(h: &mut H, _: &mut M, i: &Insn) -> Result { sgnj::<D>(h, i, |a, b| a ^ b) }
-pub fn fmin_d(h: &mut H, _: &mut M, i: &Insn) -> Result { minmax::<D>(h, i, D::min) }
-pub fn fmax_d(h: &mut H, _: &mut M, i: &Insn) -> Result { minmax::<D>(h, i, D::max) }
-pub fn feq_d(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<D>(h, i, D::eq) }
-pub fn flt_d(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<D>(h, i, D::lt) }
-pub fn fle_d(h: &mut H, _: &mut M, i: &Insn) -> Result { compare::<D>(h, i, D::le) }
-pub fn fclass_d(h: &mut H, _: &mut M, i: &Insn) -> Result { classify::<D>(h, i) }
-pub fn fcvt_w_d(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<D, _>(h, i, D::to_i32, |v| v as i64 as u64) }
-pub fn fcvt_wu_d(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<D, _>(h, i, D::to_u32, |v| v as i32 as i64 as u64) }
-pub fn fcvt_l_d(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<D, _>(h, i, D::to_i64, |v| v as u64) }
-pub fn fcvt_lu_d(h: &mut H, _: &mut M, i: &Insn) -> Result { to_int::<D, _>(h, i, D::to_u64, |v| v) }
-pub fn fcvt_d_w(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<D, _>(h, i, |v| v as i32, D::from_i32) }
-pub fn fcvt_d_wu(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<D, _>(h, i, |v| v as u32, D::from_u32) }
-pub fn fcvt_d_l(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<D, _>(h, i, |v| v as i64, D::from_i64) }
-pub fn fcvt_d_lu(h: &mut H, _: &mut M, i: &Insn) -> Result { from_int::<D, _>(h, i, |v| v, D::from_u64) }
+pub fn fadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<D>(h, i, D::add)
+}
+pub fn fsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<D>(h, i, D::sub)
+}
+pub fn fmul_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<D>(h, i, D::mul)
+}
+pub fn fdiv_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    arith::<D>(h, i, D::div)
+}
+pub fn fsqrt_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sqrt::<D>(h, i)
+}
+pub fn fmadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<D>(h, i, false, false)
+}
+pub fn fmsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<D>(h, i, false, true)
+}
+pub fn fnmsub_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<D>(h, i, true, false)
+}
+pub fn fnmadd_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    fused::<D>(h, i, true, true)
+}
+pub fn fsgnj_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<D>(h, i, |_, b| b)
+}
+pub fn fsgnjn_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<D>(h, i, |_, b| !b)
+}
+pub fn fsgnjx_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    sgnj::<D>(h, i, |a, b| a ^ b)
+}
+pub fn fmin_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    minmax::<D>(h, i, D::min)
+}
+pub fn fmax_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    minmax::<D>(h, i, D::max)
+}
+pub fn feq_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<D>(h, i, D::eq)
+}
+pub fn flt_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<D>(h, i, D::lt)
+}
+pub fn fle_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    compare::<D>(h, i, D::le)
+}
+pub fn fclass_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    classify::<D>(h, i)
+}
+pub fn fcvt_w_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<D, _>(h, i, D::to_i32, |v| v as i64 as u64)
+}
+pub fn fcvt_wu_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<D, _>(h, i, D::to_u32, |v| v as i32 as i64 as u64)
+}
+pub fn fcvt_l_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<D, _>(h, i, D::to_i64, |v| v as u64)
+}
+pub fn fcvt_lu_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    to_int::<D, _>(h, i, D::to_u64, |v| v)
+}
+pub fn fcvt_d_w(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<D, _>(h, i, |v| v as i32, D::from_i32)
+}
+pub fn fcvt_d_wu(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<D, _>(h, i, |v| v as u32, D::from_u32)
+}
+pub fn fcvt_d_l(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<D, _>(h, i, |v| v as i64, D::from_i64)
+}
+pub fn fcvt_d_lu(h: &mut H, _: &mut M, i: &Insn) -> Result {
+    from_int::<D, _>(h, i, |v| v, D::from_u64)
+}
 
 pub fn fcvt_s_d(h: &mut H, _: &mut M, i: &Insn) -> Result {
     let rm = rounding(h, i)?;
