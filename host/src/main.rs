@@ -1,4 +1,5 @@
-//! `mvvm`: the native launcher of the MVVM emulator component.
+//! `mvvm` (built as `mvvm-host`, installed as `dist/mvvm`): the native
+//! launcher of the MVVM emulator component.
 //!
 //! ```text
 //! mvvm [--dir HOST[::GUEST]]... [--component PATH] [emulator options] program [args...]

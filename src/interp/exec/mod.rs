@@ -22,6 +22,9 @@ use i::*;
 use m::*;
 use zicsr::*;
 
+#[cfg(test)]
+mod tests;
+
 /// What every handler returns.
 pub type Result = std::result::Result<(), Trap>;
 
