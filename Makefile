@@ -39,7 +39,7 @@ component:
 launcher:
 	$(CARGO) build --release -p mvvm-host
 	mkdir -p $(DIST)
-	cp target/release/mvvm-host $(DIST)/mvvm 2>/dev/null || cp target/release/mvvm-launcher $(DIST)/mvvm
+	cp target/release/mvvm-host $(DIST)/mvvm
 
 native:
 	$(CARGO) build --release --bin mvvm
@@ -52,7 +52,8 @@ demo: setup build $(GUEST_OUT)/hello.dynamic
 test: setup build guests unit e2e
 
 unit:
-	$(CARGO) test --release --lib --bins
+	$(CARGO) test --release --lib --bins --test bad_input
+	$(CARGO) test --release -p mvvm-host
 
 e2e: guests
 	MVVM_RUNNERS=native,launcher,wasmtime $(CARGO) test --release --test e2e

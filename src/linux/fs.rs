@@ -412,17 +412,23 @@ pub fn readlinkat(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 pub fn faccessat(m: &mut Machine, a: &Args, flags: i32) -> SysResult {
-    const W_OK: i32 = 2;
-    const X_OK: i32 = 1;
-    let st = stat_path(m, a.int(0), a.addr(1), flags & AT_SYMLINK_NOFOLLOW)?;
-    let mode = a.int(2);
-    if mode & W_OK != 0 && st.mode & 0o222 == 0 {
-        return Err(Errno::EACCES);
+    let path = m.read_path(a.addr(1))?;
+    if path.is_empty() && flags & AT_EMPTY_PATH != 0 {
+        return stat_fd(m, a.int(0)).map(|_| 0);
     }
-    if mode & X_OK != 0 && st.mode & 0o111 == 0 {
-        return Err(Errno::EACCES);
+    let guest = m.resolve(a.int(0), &path)?;
+    if open_virtual(m, &guest).is_some() {
+        return Ok(0);
     }
-    Ok(0)
+    // The host's access() answers for the host user natively; wasi-libc's checks
+    // existence (WASI has no permission bits).
+    let host = std::ffi::CString::new(m.host_path(&guest)).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: `host` is a valid NUL-terminated string for the duration of the call.
+    if unsafe { access(host.as_ptr(), a.int(2) & 7) } == 0 {
+        Ok(0)
+    } else {
+        Err(std::io::Error::last_os_error().into())
+    }
 }
 
 pub fn mkdirat(m: &mut Machine, a: &Args) -> SysResult {
@@ -477,6 +483,7 @@ fn libc_paths(
 }
 
 unsafe extern "C" {
+    fn access(path: *const std::ffi::c_char, mode: i32) -> i32;
     fn symlink(target: *const std::ffi::c_char, linkpath: *const std::ffi::c_char) -> i32;
     fn link(old: *const std::ffi::c_char, new: *const std::ffi::c_char) -> i32;
 }

@@ -99,7 +99,11 @@ fn integer_register_immediate() {
         (Lui, 0, 0x8000_0000u32 as i32, 0xffff_ffff_8000_0000),
     ];
     for &(op, a, imm, want) in cases {
-        let imm = if matches!(op, Srai | Sraiw) { imm & 0x3f } else { imm };
+        let imm = if matches!(op, Srai | Sraiw) {
+            imm & 0x3f
+        } else {
+            imm
+        };
         assert_eq!(run(op, a, 0, imm), want, "{op:?} {a:#x} {imm}");
     }
 }
@@ -108,7 +112,8 @@ fn integer_register_immediate() {
 fn loads_sign_and_zero_extend() {
     use Opcode::*;
     let (mut h, mut m) = machine();
-    m.store(DATA, 0x8899_aabb_ccdd_eeffu64.to_le_bytes()).unwrap();
+    m.store(DATA, 0x8899_aabb_ccdd_eeffu64.to_le_bytes())
+        .unwrap();
     h.x[1] = DATA;
     for (op, want) in [
         (Lb, 0xffff_ffff_ffff_ffff),
@@ -131,7 +136,14 @@ fn loads_sign_and_zero_extend() {
     // Unmapped and read-only pages fault.
     h.x[1] = 0x8;
     let t = execute(&mut h, &mut m, &decode(encode(Ld, 3, 1, 0, 0)));
-    assert_eq!(t, Err(Trap::Fault { addr: 8, access: crate::hart::Access::Read, mapped: false }));
+    assert_eq!(
+        t,
+        Err(Trap::Fault {
+            addr: 8,
+            access: crate::hart::Access::Read,
+            mapped: false
+        })
+    );
 }
 
 #[test]
@@ -154,7 +166,10 @@ fn lr_sc_and_amos() {
     assert_eq!((h.x[3], u64::from_le_bytes(m.load(DATA).unwrap())), (1, 5));
     execute(&mut h, &mut m, &decode(encode(LrD, 3, 1, 0, 0))).unwrap();
     execute(&mut h, &mut m, &decode(encode(ScD, 3, 1, 2, 0))).unwrap();
-    assert_eq!((h.x[3], u64::from_le_bytes(m.load(DATA).unwrap())), (0, 0xffff_ffff));
+    assert_eq!(
+        (h.x[3], u64::from_le_bytes(m.load(DATA).unwrap())),
+        (0, 0xffff_ffff)
+    );
     // amoadd.w sign-extends the old value into rd.
     execute(&mut h, &mut m, &decode(encode(AmoaddW, 3, 1, 2, 0))).unwrap();
     assert_eq!(h.x[3], u64::MAX);
@@ -185,8 +200,14 @@ fn csrs() {
     execute(&mut h, &mut m, &decode(encode(Csrrc, 3, 1, 0, 1))).unwrap();
     assert_eq!((h.x[3], h.fflags), (0x15, 0x14));
     // Counters are read-only; unknown CSRs are illegal.
-    assert_eq!(execute(&mut h, &mut m, &decode(encode(Csrrw, 3, 1, 0, 0xc00))), Err(Trap::Illegal));
-    assert_eq!(execute(&mut h, &mut m, &decode(encode(Csrrs, 3, 0, 0, 0x300))), Err(Trap::Illegal));
+    assert_eq!(
+        execute(&mut h, &mut m, &decode(encode(Csrrw, 3, 1, 0, 0xc00))),
+        Err(Trap::Illegal)
+    );
+    assert_eq!(
+        execute(&mut h, &mut m, &decode(encode(Csrrs, 3, 0, 0, 0x300))),
+        Err(Trap::Illegal)
+    );
     assert!(execute(&mut h, &mut m, &decode(encode(Csrrs, 3, 0, 0, 0xc02))).is_ok());
 }
 
@@ -203,14 +224,31 @@ fn fp_uses_nan_boxing_and_dynamic_rounding() {
     h.f[1] = 2.5f64.to_bits();
     for (frm, want) in [(0, 2), (3, 3)] {
         h.frm = frm;
-        execute(&mut h, &mut m, &decode(encode(FcvtWD, 3, 1, 0, 0) | 7 << 12)).unwrap();
+        execute(
+            &mut h,
+            &mut m,
+            &decode(encode(FcvtWD, 3, 1, 0, 0) | 7 << 12),
+        )
+        .unwrap();
         assert_eq!(h.x[3], want);
     }
     // A reserved rounding mode is an illegal instruction.
     h.frm = 5;
-    assert_eq!(execute(&mut h, &mut m, &decode(encode(FcvtWD, 3, 1, 0, 0) | 7 << 12)), Err(Trap::Illegal));
+    assert_eq!(
+        execute(
+            &mut h,
+            &mut m,
+            &decode(encode(FcvtWD, 3, 1, 0, 0) | 7 << 12)
+        ),
+        Err(Trap::Illegal)
+    );
     // fcvt.wu.s results are sign-extended from 32 bits.
     h.f[1] = 0xffff_ffff_4f7f_ffff; // 4294967040.0f
-    execute(&mut h, &mut m, &decode(encode(FcvtWuS, 3, 1, 0, 0) | 1 << 12)).unwrap();
+    execute(
+        &mut h,
+        &mut m,
+        &decode(encode(FcvtWuS, 3, 1, 0, 0) | 1 << 12),
+    )
+    .unwrap();
     assert_eq!(h.x[3], 0xffff_ffff_ffff_ff00);
 }
