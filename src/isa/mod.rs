@@ -20,7 +20,7 @@ pub enum Format {
     R,
     /// `rd, rs1, rs2, rm`.
     RRm,
-    /// `rd, rs1` (FP moves and classify).
+    /// `rd, rs1` (FP moves and classify, unary bit manipulation such as `clz`).
     R1,
     /// `rd, rs1, rm`.
     R1Rm,
@@ -73,6 +73,20 @@ pub enum Ext {
     Zicsr,
     /// Instruction-fetch fence.
     Zifencei,
+    /// Address generation (`sh*add`, `*.uw`).
+    Zba,
+    /// Basic bit manipulation (also the rows Zbkb shares with it).
+    Zbb,
+    /// Single-bit instructions.
+    Zbs,
+    /// Carry-less multiplication (`clmul`/`clmulh` are also Zbkc).
+    Zbc,
+    /// Integer conditional zeroing.
+    Zicond,
+    /// Bit manipulation for cryptography (its own rows: pack, brev8).
+    Zbkb,
+    /// Crossbar permutations.
+    Zbkx,
 }
 
 /// Per-row properties of an instruction (the `flags` column of the table).

@@ -1,4 +1,5 @@
-//! The single instruction table: every RV64GC instruction MVVM knows, one row each.
+//! The single instruction table: every instruction MVVM knows (RV64GC, the bit-manipulation
+//! extensions Zba/Zbb/Zbs/Zbc/Zbkb/Zbkx and Zicond), one row each.
 //!
 //! `for_each_insn!(m)` calls `m!` with all rows. Each row is
 //! `Variant handler mask match Format Ext flags;` where
@@ -186,6 +187,63 @@ macro_rules! for_each_insn {
             FcvtDL     fcvt_d_l   0xfff0007f 0xd2200053 R1Rm   D  FD;
             FcvtDLu    fcvt_d_lu  0xfff0007f 0xd2300053 R1Rm   D  FD;
             FmvDX      fmv_d_x    0xfff0707f 0xf2000053 R1     D  FD;
+            // ---- Zba ------------------------------------------------------------------------
+            AddUw      add_uw     0xfe00707f 0x0800003b R      Zba NONE;
+            Sh1add     sh1add     0xfe00707f 0x20002033 R      Zba NONE;
+            Sh2add     sh2add     0xfe00707f 0x20004033 R      Zba NONE;
+            Sh3add     sh3add     0xfe00707f 0x20006033 R      Zba NONE;
+            Sh1addUw   sh1add_uw  0xfe00707f 0x2000203b R      Zba NONE;
+            Sh2addUw   sh2add_uw  0xfe00707f 0x2000403b R      Zba NONE;
+            Sh3addUw   sh3add_uw  0xfe00707f 0x2000603b R      Zba NONE;
+            SlliUw     slli_uw    0xfc00707f 0x0800101b Shift  Zba NONE;
+            // ---- Zbb (andn/orn/xnor, rotates and rev8 are also Zbkb) -----------------------
+            Andn       andn       0xfe00707f 0x40007033 R      Zbb NONE;
+            Orn        orn        0xfe00707f 0x40006033 R      Zbb NONE;
+            Xnor       xnor       0xfe00707f 0x40004033 R      Zbb NONE;
+            Clz        clz        0xfff0707f 0x60001013 R1     Zbb NONE;
+            Clzw       clzw       0xfff0707f 0x6000101b R1     Zbb NONE;
+            Ctz        ctz        0xfff0707f 0x60101013 R1     Zbb NONE;
+            Ctzw       ctzw       0xfff0707f 0x6010101b R1     Zbb NONE;
+            Cpop       cpop       0xfff0707f 0x60201013 R1     Zbb NONE;
+            Cpopw      cpopw      0xfff0707f 0x6020101b R1     Zbb NONE;
+            Max        max        0xfe00707f 0x0a006033 R      Zbb NONE;
+            Maxu       maxu       0xfe00707f 0x0a007033 R      Zbb NONE;
+            Min        min        0xfe00707f 0x0a004033 R      Zbb NONE;
+            Minu       minu       0xfe00707f 0x0a005033 R      Zbb NONE;
+            SextB      sext_b     0xfff0707f 0x60401013 R1     Zbb NONE;
+            SextH      sext_h     0xfff0707f 0x60501013 R1     Zbb NONE;
+            Rol        rol        0xfe00707f 0x60001033 R      Zbb NONE;
+            Rolw       rolw       0xfe00707f 0x6000103b R      Zbb NONE;
+            Ror        ror        0xfe00707f 0x60005033 R      Zbb NONE;
+            Rori       rori       0xfc00707f 0x60005013 Shift  Zbb NONE;
+            Roriw      roriw      0xfe00707f 0x6000501b ShiftW Zbb NONE;
+            Rorw       rorw       0xfe00707f 0x6000503b R      Zbb NONE;
+            OrcB       orc_b      0xfff0707f 0x28705013 R1     Zbb NONE;
+            Rev8       rev8       0xfff0707f 0x6b805013 R1     Zbb NONE;
+            // ---- Zbs -----------------------------------------------------------------------
+            Bclr       bclr       0xfe00707f 0x48001033 R      Zbs NONE;
+            Bclri      bclri      0xfc00707f 0x48001013 Shift  Zbs NONE;
+            Bext       bext       0xfe00707f 0x48005033 R      Zbs NONE;
+            Bexti      bexti      0xfc00707f 0x48005013 Shift  Zbs NONE;
+            Binv       binv       0xfe00707f 0x68001033 R      Zbs NONE;
+            Binvi      binvi      0xfc00707f 0x68001013 Shift  Zbs NONE;
+            Bset       bset       0xfe00707f 0x28001033 R      Zbs NONE;
+            Bseti      bseti      0xfc00707f 0x28001013 Shift  Zbs NONE;
+            // ---- Zbc (clmul and clmulh are also Zbkc) --------------------------------------
+            Clmul      clmul      0xfe00707f 0x0a001033 R      Zbc NONE;
+            Clmulh     clmulh     0xfe00707f 0x0a003033 R      Zbc NONE;
+            Clmulr     clmulr     0xfe00707f 0x0a002033 R      Zbc NONE;
+            // ---- Zicond --------------------------------------------------------------------
+            CzeroEqz   czero_eqz  0xfe00707f 0x0e005033 R      Zicond NONE;
+            CzeroNez   czero_nez  0xfe00707f 0x0e007033 R      Zicond NONE;
+            // ---- Zbkb (RV64's Zbb zext.h is the packw encoding with rs2 = x0) --------------
+            Pack       pack       0xfe00707f 0x08004033 R      Zbkb NONE;
+            Packh      packh      0xfe00707f 0x08007033 R      Zbkb NONE;
+            Packw      packw      0xfe00707f 0x0800403b R      Zbkb NONE;
+            Brev8      brev8      0xfff0707f 0x68705013 R1     Zbkb NONE;
+            // ---- Zbkx ----------------------------------------------------------------------
+            Xperm4     xperm4     0xfe00707f 0x28002033 R      Zbkx NONE;
+            Xperm8     xperm8     0xfe00707f 0x28004033 R      Zbkx NONE;
         }
     };
 }

@@ -93,6 +93,26 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
     const BASE_BEHAVIOR_IMA: u64 = 1;
     const IMA_FD: u64 = 1;
     const IMA_C: u64 = 2;
+    // Extension bits of IMA_EXT_0 (Linux uapi asm/hwprobe.h). Zbkc is clmul + clmulh,
+    // which Zbc already provides.
+    const EXT_ZBA: u64 = 1 << 3;
+    const EXT_ZBB: u64 = 1 << 4;
+    const EXT_ZBS: u64 = 1 << 5;
+    const EXT_ZBC: u64 = 1 << 7;
+    const EXT_ZBKB: u64 = 1 << 8;
+    const EXT_ZBKC: u64 = 1 << 9;
+    const EXT_ZBKX: u64 = 1 << 10;
+    const EXT_ZICOND: u64 = 1 << 35;
+    const IMA_EXT: u64 = IMA_FD
+        | IMA_C
+        | EXT_ZBA
+        | EXT_ZBB
+        | EXT_ZBS
+        | EXT_ZBC
+        | EXT_ZBKB
+        | EXT_ZBKC
+        | EXT_ZBKX
+        | EXT_ZICOND;
     const MISALIGNED_EMULATED: u64 = 1;
     let (pairs, count, cpusetsize, cpus, flags) = (a.addr(0), a.u(1), a.u(2), a.addr(3), a.u(4));
     if flags != 0 || (cpusetsize == 0) != (cpus == 0) {
@@ -104,7 +124,7 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
         let value = match key {
             MVENDORID | MARCHID | MIMPID => Some(0),
             BASE_BEHAVIOR => Some(BASE_BEHAVIOR_IMA),
-            IMA_EXT_0 => Some(IMA_FD | IMA_C),
+            IMA_EXT_0 => Some(IMA_EXT),
             CPUPERF_0 => Some(MISALIGNED_EMULATED),
             _ => None,
         };

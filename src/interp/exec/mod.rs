@@ -1,12 +1,13 @@
 //! Instruction semantics: one handler per table row, grouped by extension
-//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`). Handlers are pure
-//! semantics on a [`Hart`] and [`Mem`]: they never look at caches, counters or
-//! tracing (those belong to the run loop in `interp/mod.rs`).
+//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`, `b.rs` for bit manipulation
+//! and Zicond). Handlers are pure semantics on a [`Hart`] and [`Mem`]: they never look
+//! at caches, counters or tracing (those belong to the run loop in `interp/mod.rs`).
 //!
 //! Contract: a handler for a row flagged `CTRL` sets `h.pc` to the next pc; every
 //! other handler leaves `h.pc` alone and the run loop advances it by `insn.len`.
 
 mod a;
+mod b;
 mod f;
 mod i;
 mod m;
@@ -17,6 +18,7 @@ use crate::isa::{Insn, Opcode};
 use crate::mem::Mem;
 
 use a::*;
+use b::*;
 use f::*;
 use i::*;
 use m::*;
@@ -24,6 +26,8 @@ use zicsr::*;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_b;
 
 /// What every handler returns.
 pub type Result = std::result::Result<(), Trap>;
