@@ -52,7 +52,7 @@ demo: setup build $(GUEST_OUT)/hello.dynamic
 test: setup build guests unit e2e
 
 unit:
-	$(CARGO) test --release --lib --bins --test bad_input
+	$(CARGO) test --release --lib --test bad_input
 	$(CARGO) test --release -p mvvm-host
 
 e2e: guests
