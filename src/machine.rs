@@ -219,26 +219,15 @@ impl Machine {
             if self.log.per_block() {
                 self.log_block();
             }
-            let Some(trap) = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget)
-            else {
-                continue;
-            };
-            let sig = match trap {
-                Trap::Ecall => {
+            match interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) {
+                // Budget spent: a block boundary where timers may have fired.
+                None => signal::deliver_pending(self),
+                Some(Trap::Ecall) => {
                     linux::syscall(self);
-                    match self.os.exit {
-                        Some(status) => return self.finish(status),
-                        None => continue,
-                    }
+                    signal::deliver_pending(self);
                 }
-                Trap::Ebreak => 5,
-                Trap::Illegal => 4,
-                Trap::Fault { .. } => 11,
-                Trap::Misaligned { .. } => 7,
-                // The run loop handles these itself; never returned.
-                Trap::CodeModified { .. } | Trap::FenceI => 4,
-            };
-            signal::raise(self, sig);
+                Some(trap) => signal::synchronous(self, trap),
+            }
             if let Some(status) = self.os.exit {
                 return self.finish(status);
             }

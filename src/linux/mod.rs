@@ -195,14 +195,14 @@ fn arity(s: Sysno) -> usize {
         | set_tid_address | sysinfo | times => 1,
         munmap | fstat | getcwd | set_robust_list | clock_gettime | clock_getres | gettimeofday
         | nanosleep | listen | pipe2 | getrlimit | setrlimit | rt_sigpending | tkill | kill
-        | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs => 2,
+        | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs | rt_sigsuspend | getitimer => 2,
         read | write | readv | writev | lseek | openat | dup3 | fcntl | ioctl | mprotect
         | madvise | getdents64 | faccessat | mkdirat | unlinkat | getrandom | tgkill
-        | sched_getaffinity | socket | connect | bind | mincore | fchmodat | riscv_flush_icache => {
-            3
-        }
+        | sched_getaffinity | socket | connect | bind | mincore | fchmodat | riscv_flush_icache
+        | setitimer | rt_sigqueueinfo => 3,
         rt_sigaction | rt_sigprocmask | newfstatat | readlinkat | pread64 | pwrite64
-        | prlimit64 | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile => 4,
+        | prlimit64 | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile
+        | rt_sigtimedwait | rt_tgsigqueueinfo => 4,
         statx | mremap | riscv_hwprobe | prctl | renameat2 | linkat => 5,
         _ => 6,
     }
@@ -327,6 +327,8 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         clock_nanosleep => time::clock_nanosleep(m, a),
         times => time::times(m, a),
         getrusage => time::getrusage(m, a),
+        setitimer => time::setitimer(m, a),
+        getitimer => time::getitimer(m, a),
         // process (process.rs)
         exit | exit_group => process::exit(m, a),
         getpid | gettid => Ok(PID),
@@ -347,6 +349,12 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         sigaltstack => signal::sigaltstack(m, a),
         kill | tkill | tgkill => signal::kill(m, a, s),
         rt_sigpending => signal::rt_sigpending(m, a),
+        rt_sigreturn => signal::rt_sigreturn(m, a),
+        rt_sigsuspend => signal::rt_sigsuspend(m, a),
+        rt_sigtimedwait => signal::rt_sigtimedwait(m, a),
+        rt_sigqueueinfo | rt_tgsigqueueinfo => signal::rt_sigqueueinfo(m, a, s),
+        // ppoll without descriptors is a wait for a signal (glibc's pause).
+        ppoll if a.u(1) == 0 => signal::ppoll_nofds(m, a),
         // threads (thread.rs)
         set_tid_address => thread::set_tid_address(m, a),
         set_robust_list => Ok(0),

@@ -1,8 +1,12 @@
-//! Clocks and sleeping: clock_gettime/getres, gettimeofday, nanosleep,
-//! clock_nanosleep, times, getrusage. Wall time comes from the host's real-time
-//! clock (wasi:clocks/wall-clock), everything else from its monotonic clock.
+//! Clocks, sleeping and interval timers: clock_gettime/getres, gettimeofday,
+//! nanosleep, clock_nanosleep, times, getrusage, setitimer/getitimer (which glibc's
+//! `alarm` uses). Wall time comes from the host's real-time clock
+//! (wasi:clocks/wall-clock), everything else from its monotonic clock. Sleeps end
+//! early with EINTR when a timer's signal becomes deliverable (see
+//! [`signal::wait_until`](super::signal::wait_until)).
 
 use super::abi::{Out, Timespec};
+use super::signal::{self, Itimer};
 use super::{Args, Errno, SysResult};
 use crate::machine::Machine;
 use std::sync::OnceLock;
@@ -58,12 +62,23 @@ pub fn gettimeofday(m: &mut Machine, a: &Args) -> SysResult {
     Ok(0)
 }
 
-fn sleep_for(t: Timespec) {
-    std::thread::sleep(Duration::new(t.sec as u64, t.nsec as u32));
+fn duration(t: Timespec) -> Duration {
+    Duration::new(t.sec as u64, t.nsec as u32)
+}
+
+/// Sleeps for `t` unless a signal interrupts; then returns the time left.
+fn sleep_for(m: &mut Machine, t: Timespec) -> Option<Timespec> {
+    let end = Instant::now() + duration(t);
+    signal::wait_until(m, Some(end))
+        .then(|| Timespec::from_duration(end.saturating_duration_since(Instant::now())))
 }
 
 pub fn nanosleep(m: &mut Machine, a: &Args) -> SysResult {
-    sleep_for(m.read_timespec(a.addr(0))?);
+    let req = m.read_timespec(a.addr(0))?;
+    if let Some(left) = sleep_for(m, req) {
+        m.write_timespec(a.addr(1), left)?;
+        return Err(Errno::EINTR);
+    }
     m.write_timespec(a.addr(1), Timespec::default())
 }
 
@@ -84,7 +99,13 @@ pub fn clock_nanosleep(m: &mut Machine, a: &Args) -> SysResult {
     } else {
         req
     };
-    sleep_for(wait);
+    if let Some(left) = sleep_for(m, wait) {
+        // The time left is reported for relative sleeps only.
+        if flags & TIMER_ABSTIME == 0 {
+            m.write_timespec(a.addr(3), left)?;
+        }
+        return Err(Errno::EINTR);
+    }
     Ok(0)
 }
 
@@ -104,5 +125,75 @@ pub fn getrusage(m: &mut Machine, a: &Args) -> SysResult {
     let mut o = Out::new(144);
     o.u64(0, t.as_secs()).u64(8, t.subsec_micros() as u64);
     m.copy_out(a.addr(1), &o.0)?;
+    Ok(0)
+}
+
+/// `struct itimerval`: `it_interval` then `it_value`, each a `struct timeval`.
+const ITIMERVAL_SIZE: usize = 32;
+const IT_INTERVAL: usize = 0;
+const IT_VALUE: usize = 16;
+
+fn read_timeval(m: &Machine, addr: u64) -> Result<Duration, Errno> {
+    let (sec, usec) = (m.read_u64(addr)? as i64, m.read_u64(addr + 8)? as i64);
+    if sec < 0 || !(0..1_000_000).contains(&usec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Duration::new(sec as u64, usec as u32 * 1000))
+}
+
+/// The timer `which` as a `struct itimerval` (time left, reload value).
+fn itimerval(m: &Machine, which: usize) -> Vec<u8> {
+    let mut o = Out::new(ITIMERVAL_SIZE);
+    if let Some(t) = m.os.signals.itimers[which] {
+        // Like Linux, a timer that is due but not yet fired shows 1 us left.
+        let left = t
+            .next
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_micros(1));
+        o.u64(IT_INTERVAL, t.interval.as_secs())
+            .u64(IT_INTERVAL + 8, t.interval.subsec_micros() as u64)
+            .u64(IT_VALUE, left.as_secs())
+            .u64(IT_VALUE + 8, left.subsec_micros() as u64);
+    }
+    o.0
+}
+
+fn itimer_which(a: &Args) -> Result<usize, Errno> {
+    usize::try_from(a.int(0))
+        .ok()
+        .filter(|&w| w < 3)
+        .ok_or(Errno::EINVAL)
+}
+
+/// getitimer(which, value). ITIMER_VIRTUAL and ITIMER_PROF count elapsed time, as
+/// the CPU-time clocks do here.
+pub fn getitimer(m: &mut Machine, a: &Args) -> SysResult {
+    let which = itimer_which(a)?;
+    let v = itimerval(m, which);
+    m.copy_out(a.addr(1), &v)?;
+    Ok(0)
+}
+
+/// setitimer(which, new, old): arms (or with a zero value disarms) a timer.
+pub fn setitimer(m: &mut Machine, a: &Args) -> SysResult {
+    let which = itimer_which(a)?;
+    let new = match a.addr(1) {
+        0 => None,
+        p => Some((
+            read_timeval(m, p + IT_VALUE as u64)?,
+            read_timeval(m, p + IT_INTERVAL as u64)?,
+        )),
+    };
+    let old = itimerval(m, which);
+    m.os.signals.itimers[which] = match new {
+        Some((value, interval)) if !value.is_zero() => Some(Itimer {
+            next: Instant::now() + value,
+            interval,
+        }),
+        _ => None,
+    };
+    if a.addr(2) != 0 {
+        m.copy_out(a.addr(2), &old)?;
+    }
     Ok(0)
 }
