@@ -642,7 +642,7 @@ pub fn ppoll_nofds(m: &mut Machine, a: &Args) -> SysResult {
         s.saved_mask = Some(s.mask);
         s.mask = new;
     }
-    let deadline = timeout.map(|t| Instant::now() + Duration::new(t.sec as u64, t.nsec as u32));
+    let deadline = timeout.map(|t| after(Duration::new(t.sec as u64, t.nsec as u32)));
     let woken = wait_until(m, deadline);
     if let Some(d) = deadline {
         let left = d.saturating_duration_since(Instant::now());
@@ -677,7 +677,7 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
     if let Some(sig) = take(m)? {
         return Ok(sig);
     }
-    let deadline = timeout.map(|t| Instant::now() + Duration::new(t.sec as u64, t.nsec as u32));
+    let deadline = timeout.map(|t| after(Duration::new(t.sec as u64, t.nsec as u32)));
     // While waiting, the signals of `set` are unblocked so that they end the wait.
     let blocked = m.os.signals.mask;
     m.os.signals.mask &= !set;
@@ -691,6 +691,19 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
         (false, Some(_)) => Err(Errno::EAGAIN),
         (false, None) => deadlock(m, "rt_sigtimedwait"),
     }
+}
+
+/// `d` from now; guest-given durations too long for the host clock end in a
+/// century instead (never panics).
+pub fn after(d: Duration) -> Instant {
+    at_or_far(Instant::now(), d)
+}
+
+fn at_or_far(t: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 86400);
+    t.checked_add(d.min(FAR))
+        .or_else(|| t.checked_add(Duration::from_secs(86400)))
+        .unwrap_or(t)
 }
 
 /// Sleeps until a signal can be delivered (returns true) or `deadline` passes
@@ -734,7 +747,7 @@ fn fire_timers(m: &mut Machine) {
             let behind = now.duration_since(t.next).as_nanos() / t.interval.as_nanos();
             let periods = u32::try_from(behind + 1).unwrap_or(u32::MAX);
             Itimer {
-                next: t.next + t.interval.saturating_mul(periods),
+                next: at_or_far(t.next, t.interval.saturating_mul(periods)),
                 interval: t.interval,
             }
         });

@@ -68,7 +68,7 @@ fn duration(t: Timespec) -> Duration {
 
 /// Sleeps for `t` unless a signal interrupts; then returns the time left.
 fn sleep_for(m: &mut Machine, t: Timespec) -> Option<Timespec> {
-    let end = Instant::now() + duration(t);
+    let end = signal::after(duration(t));
     signal::wait_until(m, Some(end))
         .then(|| Timespec::from_duration(end.saturating_duration_since(Instant::now())))
 }
@@ -187,7 +187,7 @@ pub fn setitimer(m: &mut Machine, a: &Args) -> SysResult {
     let old = itimerval(m, which);
     m.os.signals.itimers[which] = match new {
         Some((value, interval)) if !value.is_zero() => Some(Itimer {
-            next: Instant::now() + value,
+            next: signal::after(value),
             interval,
         }),
         _ => None,
