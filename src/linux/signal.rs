@@ -226,6 +226,46 @@ pub fn describe(sig: u8) -> &'static str {
     }
 }
 
+/// The `SIGxxx` name of a signal, for `-strace`.
+fn name(sig: u8) -> String {
+    const NAMES: [&str; 31] = [
+        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+        "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+    match NAMES.get((sig as usize).wrapping_sub(1)) {
+        Some(n) => format!("SIG{n}"),
+        None => format!("SIGRT{}", sig.saturating_sub(32)),
+    }
+}
+
+/// `-strace` line for a signal being taken, in qemu's format.
+fn trace_signal(sig: u8, info: &[u8; siginfo::SIZE]) {
+    let b = super::abi::In(info);
+    let code = b.u32(siginfo::CODE) as i32;
+    let code_name = match code {
+        SI_USER => "SI_USER".to_string(),
+        SI_KERNEL => "SI_KERNEL".to_string(),
+        SI_TKILL => "SI_TKILL".to_string(),
+        -1 => "SI_QUEUE".to_string(),
+        c => c.to_string(),
+    };
+    let detail = if code > 0 && code != SI_KERNEL && bit(sig) & SYNCHRONOUS != 0 {
+        format!("si_addr={:#018x}", b.u64(siginfo::ADDR))
+    } else {
+        format!(
+            "si_pid={}, si_uid={}",
+            b.u32(siginfo::PID),
+            b.u32(siginfo::UID)
+        )
+    };
+    eprintln!(
+        "--- {} {{si_signo={}, si_code={code_name}, {detail}}} ---",
+        name(sig),
+        name(sig)
+    );
+}
+
 /// Whether the default action of `sig` dumps core (qemu then prints a message).
 pub fn dumps_core(sig: u8) -> bool {
     matches!(sig, 3 | 4 | 5 | 6 | 7 | 8 | 11 | 24 | 25 | 31)
@@ -300,6 +340,9 @@ pub fn deliver_pending(m: &mut Machine) {
         let Some(p) = s.dequeue(!s.mask) else { break };
         let sig = p.sig;
         let act = s.actions[sig as usize - 1];
+        if m.os.strace {
+            trace_signal(sig, &p.info);
+        }
         match act.handler {
             SIG_IGN => continue,
             SIG_DFL if ignored_by_default(sig) => continue,
