@@ -6,7 +6,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component launcher test unit e2e demo lint fmt bench clean
+.PHONY: help setup build native component launcher test unit e2e demo lint fmt bench clean fuzz-isa
 
 include tests/guests.mk
 
@@ -16,6 +16,7 @@ help:
 	@echo "make demo     setup + build + run a sample RISC-V program under 'wasmtime run'"
 	@echo "make test     setup + build + the whole test suite (unit tests, e2e corpus on every runner)"
 	@echo "make bench    benchmark table: native x86-64, qemu-riscv64, MVVM under wasmtime"
+	@echo "make fuzz-isa differential ISA fuzzing against qemu-riscv64 for SECONDS (default 60)"
 	@echo "make lint     rustfmt check + clippy (native and wasm32-wasip2)"
 
 # ---- set-up ---------------------------------------------------------------------------
@@ -57,6 +58,12 @@ unit:
 
 e2e: guests
 	MVVM_RUNNERS=native,launcher,wasmtime $(CARGO) test --release --test e2e
+
+# Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
+# mismatch leaves a reproducer in tests/isa_regressions/.
+SECONDS ?= 60
+fuzz-isa:
+	MVVM_ISA_FUZZ_SECONDS=$(SECONDS) $(CARGO) test --release --test isa_fuzz -- --nocapture
 
 lint:
 	$(CARGO) fmt --all -- --check

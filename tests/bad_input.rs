@@ -2,8 +2,8 @@
 //! panic, a trap backtrace or a hang: malformed, foreign and missing programs, a
 //! missing dynamic linker, exhausted guest memory, illegal instructions, faults.
 //!
-//! Guest programs here are tiny ELF files assembled in the test (hand-written
-//! expectations: the oracle is not needed to know what these must do).
+//! Guest programs here are tiny ELF files assembled in the test with `tests/common`
+//! (hand-written expectations: the oracle is not needed to know what these must do).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -11,69 +11,11 @@ use std::time::{Duration, Instant};
 
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
 
-/// RISC-V encodings used by the tiny programs.
-mod rv {
-    pub const fn addi(rd: u32, rs1: u32, imm: i32) -> u32 {
-        ((imm as u32 & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x13
-    }
-    pub const fn lui(rd: u32, imm20: u32) -> u32 {
-        (imm20 << 12) | (rd << 7) | 0x37
-    }
-    pub const fn ld(rd: u32, rs1: u32, imm: i32) -> u32 {
-        ((imm as u32 & 0xfff) << 20) | (rs1 << 15) | (3 << 12) | (rd << 7) | 0x03
-    }
-    pub const ECALL: u32 = 0x73;
-    /// `li a7, nr; ecall`
-    pub fn syscall(nr: i32) -> [u32; 2] {
-        [addi(17, 0, nr), ECALL]
-    }
-}
-
-/// Builds a static riscv64 ET_EXEC with one RWX segment at 0x10000 holding `code`,
-/// and optionally a PT_INTERP naming `interp`.
-fn tiny_elf(code: &[u32], interp: Option<&str>) -> Vec<u8> {
-    let phnum: u16 = if interp.is_some() { 2 } else { 1 };
-    let code_off = 64 + 56 * phnum as u64;
-    let interp_bytes = interp
-        .map(|s| [s.as_bytes(), &[0]].concat())
-        .unwrap_or_default();
-    let text: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let total = code_off + text.len() as u64 + interp_bytes.len() as u64;
-    let mut e = Vec::new();
-    e.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
-    e.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
-    e.extend_from_slice(&243u16.to_le_bytes()); // EM_RISCV
-    e.extend_from_slice(&1u32.to_le_bytes());
-    e.extend_from_slice(&(0x10000 + code_off).to_le_bytes()); // entry
-    e.extend_from_slice(&64u64.to_le_bytes()); // phoff
-    e.extend_from_slice(&0u64.to_le_bytes()); // shoff
-    e.extend_from_slice(&0u32.to_le_bytes()); // flags
-    e.extend_from_slice(&[64, 0, 56, 0]);
-    e.extend_from_slice(&phnum.to_le_bytes());
-    e.extend_from_slice(&[64, 0, 0, 0, 0, 0]);
-    let mut ph = |typ: u32, flags: u32, off: u64, vaddr: u64, size: u64| {
-        e.extend_from_slice(&typ.to_le_bytes());
-        e.extend_from_slice(&flags.to_le_bytes());
-        for v in [off, vaddr, vaddr, size, size, 0x1000] {
-            e.extend_from_slice(&v.to_le_bytes());
-        }
-    };
-    ph(1, 7, 0, 0x10000, total);
-    if interp.is_some() {
-        let off = code_off + text.len() as u64;
-        ph(3, 4, off, 0x10000 + off, interp_bytes.len() as u64);
-    }
-    e.extend_from_slice(&text);
-    e.extend_from_slice(&interp_bytes);
-    e
-}
+mod common;
+use common::{rv, tiny_elf};
 
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mvvm-bad-input-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
+    common::temp_file("mvvm-bad-input", name, bytes)
 }
 
 fn run(args: &[&str]) -> Output {

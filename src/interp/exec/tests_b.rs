@@ -117,7 +117,8 @@ fn zbb_counts() {
         (Ctz, 0x10, 0, 4),
         (Ctz, HI, 0, 32),
         (Ctzw, 0, 0, 32),
-        // qemu 7.2 gets this one wrong (it returns 64): the low word is zero, so 32.
+        // qemu 7.2 gets these wrong (it counts on into the upper word): the low word is
+        // zero, so the answer is 32.
         (Ctzw, HI, 0, 32),
         (Ctzw, 1 << 32, 0, 32),
         (Ctzw, 0x8000_0000, 0, 31),
