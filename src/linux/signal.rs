@@ -12,9 +12,11 @@
 //! `__vdso_rt_sigreturn`, which libgcc's unwinder recognises) mapped on first use.
 //!
 //! System call restart: the only calls that can be interrupted are the waits
-//! (`nanosleep`, `clock_nanosleep`, `rt_sigsuspend`, `rt_sigtimedwait`); Linux
-//! makes all of them fail with EINTR whatever `SA_RESTART` says, and so does MVVM.
-//! Other calls never block on something a signal could interrupt.
+//! (`nanosleep`, `clock_nanosleep`, `rt_sigsuspend`, `rt_sigtimedwait`, `ppoll`
+//! without descriptors, i.e. `pause`); Linux makes all of them fail with EINTR
+//! whatever `SA_RESTART` says, and so does MVVM. Other calls never block on
+//! something a signal could interrupt. A wait that no signal can end (no pending
+//! signal, no timer armed) is reported as a deadlock and ends the process (status 1).
 
 use super::abi::sigframe::{self, Frame};
 use super::abi::{siginfo, StackT};
@@ -26,6 +28,10 @@ use std::time::{Duration, Instant};
 
 /// Highest signal number.
 pub const NSIG: usize = 64;
+/// First real-time signal (these queue; standard ones coalesce).
+const SIGRTMIN: u8 = 32;
+/// Real-time signal instances that may wait at once (Linux's RLIMIT_SIGPENDING).
+const MAX_QUEUED: usize = 4096;
 const SIG_DFL: u64 = 0;
 const SIG_IGN: u64 = 1;
 
@@ -191,13 +197,16 @@ impl Signals {
         Some(self.pending.remove(i))
     }
 
-    /// Queues a signal; standard signals do not queue twice.
-    fn enqueue(&mut self, info: [u8; siginfo::SIZE]) {
+    /// Queues a signal; standard signals do not queue twice, real-time ones queue
+    /// up to [`MAX_QUEUED`] instances. False if a real-time instance was dropped.
+    fn enqueue(&mut self, info: [u8; siginfo::SIZE]) -> bool {
         let sig = info[siginfo::SIGNO];
-        if sig < 32 && self.pending.iter().any(|p| p.sig == sig) {
-            return;
+        let already = self.pending.iter().any(|p| p.sig == sig);
+        if already && (sig < SIGRTMIN || self.pending.len() >= MAX_QUEUED) {
+            return sig < SIGRTMIN;
         }
         self.pending.push(Pending { sig, info });
+        true
     }
 }
 
@@ -285,13 +294,14 @@ fn check_sig(sig: i32) -> Result<u8, Errno> {
 }
 
 /// Generates `info` (a signal for the process): dropped if ignored and not blocked.
-pub fn send(m: &mut Machine, info: [u8; siginfo::SIZE]) {
+/// False if a real-time signal could not be queued (`sigqueue` then fails).
+pub fn send(m: &mut Machine, info: [u8; siginfo::SIZE]) -> bool {
     let s = &mut m.os.signals;
     let sig = info[siginfo::SIGNO];
     if s.ignores(sig) && s.mask & bit(sig) == 0 {
-        return;
+        return true;
     }
-    s.enqueue(info);
+    s.enqueue(info)
 }
 
 /// Generates a signal the process cannot refuse (Linux's `force_sig`): if it is
@@ -604,7 +614,9 @@ pub fn rt_sigqueueinfo(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
     let mut info = [0u8; siginfo::SIZE];
     info.copy_from_slice(&b);
     info[siginfo::SIGNO..siginfo::SIGNO + 4].copy_from_slice(&(sig as u32).to_le_bytes());
-    send(m, info);
+    if !send(m, info) {
+        return Err(Errno::EAGAIN);
+    }
     Ok(0)
 }
 

@@ -4,7 +4,8 @@
  * blocked with sigprocmask stay pending (sigpending) and are delivered when
  * unblocked (the later handler runs first when two are unblocked together);
  * rt_sigreturn restores integer and FP registers and fcsr; sigqueue's value;
- * sigsuspend with a pending signal; sigwaitinfo and sigtimedwait. Prints only
+ * sigsuspend with a pending signal; sigwaitinfo and sigtimedwait; real-time
+ * signals queue (each sigqueue value arrives, in order). Prints only
  * deterministic facts. */
 #include <errno.h>
 #include <fenv.h>
@@ -33,6 +34,14 @@ static void info_handler(int sig, siginfo_t *si, void *uc)
     last_pid_ok = si->si_pid == getpid() && si->si_uid == getuid();
     last_value = si->si_value.sival_int;
     note('1');
+}
+
+static volatile int rt_count, rt_values[8];
+static void rt_handler(int sig, siginfo_t *si, void *uc)
+{
+    if (rt_count < 8)
+        rt_values[rt_count] = si->si_value.sival_int;
+    rt_count++;
 }
 
 static void plain_usr2(int sig)
@@ -252,5 +261,27 @@ int main(void)
     struct timespec zero = {0, 0};
     r = sigtimedwait(&usr2, &si, &zero);
     printf("sigtimedwait nothing pending: %d eagain %d\n", r, r == -1 && errno == EAGAIN);
+
+    /* Real-time signals queue while blocked and arrive in order when unblocked. */
+    struct sigaction rt;
+    memset(&rt, 0, sizeof rt);
+    rt.sa_sigaction = rt_handler;
+    rt.sa_flags = SA_SIGINFO;
+    sigemptyset(&rt.sa_mask);
+    sigaction(SIGRTMIN + 1, &rt, NULL);
+    sigset_t rts;
+    sigemptyset(&rts);
+    sigaddset(&rts, SIGRTMIN + 1);
+    sigprocmask(SIG_BLOCK, &rts, NULL);
+    for (int i = 0; i < 5; i++) {
+        union sigval val = {.sival_int = i * 10};
+        sigqueue(getpid(), SIGRTMIN + 1, val);
+    }
+    printf("rt queued, delivered so far %d\n", rt_count);
+    sigprocmask(SIG_UNBLOCK, &rts, NULL);
+    printf("rt delivered %d:", rt_count);
+    for (int i = 0; i < rt_count && i < 8; i++)
+        printf(" %d", rt_values[i]);
+    printf("\n");
     return 0;
 }
