@@ -26,6 +26,8 @@ const FAST_SLOTS: usize = 1 << 14;
 
 struct Block {
     pc: u64,
+    /// The pc after the last instruction (where a block without a jump continues).
+    end: u64,
     insns: Box<[Insn]>,
     /// The last instruction sets the pc itself.
     ends_in_jump: bool,
@@ -100,7 +102,10 @@ impl CodeCache {
                 Err(t) if insns.is_empty() => return Err(t),
                 Err(_) => break,
             };
-            let insn = isa::decode(word);
+            let insn = Insn {
+                off: (at - pc) as u8,
+                ..isa::decode(word)
+            };
             insns.push(insn);
             at += insn.len as u64;
             if insn.op.ends_block() {
@@ -117,6 +122,7 @@ impl CodeCache {
         }
         self.blocks.push(Block {
             pc,
+            end: at,
             insns: insns.into_boxed_slice(),
             ends_in_jump,
         });
@@ -176,29 +182,34 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
             _ => (&block.insns[..], None),
         };
         hart.instret += block.insns.len() as u64;
+        // `hart.pc` stays at the block start while the block runs (see `exec`).
         let mut trap = None;
         for insn in body {
             if let Err(t) = execute(hart, mem, insn) {
-                trap = Some((t, insn.len));
+                trap = Some((t, insn));
                 break;
             }
-            hart.pc = hart.pc.wrapping_add(insn.len as u64);
         }
-        if trap.is_none() {
-            if let Some(insn) = last {
-                if let Err(t) = execute(hart, mem, insn) {
-                    trap = Some((t, insn.len));
-                }
+        match (trap, last) {
+            (None, Some(insn)) => match execute(hart, mem, insn) {
+                Ok(()) => continue,
+                Err(t) => trap = Some((t, insn)),
+            },
+            (None, None) => {
+                hart.pc = block.end;
+                continue;
             }
+            (Some(_), _) => {}
         }
-        let Some((t, len)) = trap else { continue };
+        let Some((t, insn)) = trap else { continue };
+        hart.pc = block.pc.wrapping_add(insn.off as u64);
         match t {
             Trap::CodeModified { addr } => {
-                hart.pc = hart.pc.wrapping_add(len as u64);
-                code.invalidate(mem, addr & !(PAGE - 1), (addr | (PAGE - 1)) + 9);
+                hart.pc = hart.pc.wrapping_add(insn.len as u64);
+                code.invalidate(mem, addr & !(PAGE - 1), addr.saturating_add(8));
             }
             Trap::FenceI => {
-                hart.pc = hart.pc.wrapping_add(len as u64);
+                hart.pc = hart.pc.wrapping_add(insn.len as u64);
                 code.flush(mem);
             }
             t => return Some(t),

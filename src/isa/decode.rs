@@ -39,6 +39,7 @@ pub fn decode(word: u32) -> Insn {
         rs3: field(word, 27),
         rm: ((word >> 12) & 7) as u8,
         len: 4,
+        off: 0,
         imm: immediate(op.format(), word),
     }
 }

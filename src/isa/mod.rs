@@ -236,6 +236,10 @@ pub struct Insn {
     pub rm: u8,
     /// Encoded length in bytes: 4, or 2 for compressed instructions.
     pub len: u8,
+    /// Byte offset from the start of its decoded block (blocks span less than 256
+    /// bytes): handlers find their own pc as `block pc + off` without the run loop
+    /// keeping the pc up to date after every instruction.
+    pub off: u8,
     /// Immediate.
     pub imm: i32,
 }
@@ -251,6 +255,7 @@ impl Insn {
             rs3: 0,
             rm: 0,
             len,
+            off: 0,
             imm: 0,
         }
     }

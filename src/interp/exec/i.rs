@@ -1,6 +1,6 @@
 //! RV64I: integer computation, loads and stores, jumps and branches, system.
 
-use super::{ea, sext32, Result};
+use super::{ea, pc, sext32, Result};
 use crate::hart::{Hart, Trap};
 use crate::isa::Insn;
 use crate::mem::Mem;
@@ -64,20 +64,21 @@ pub fn lui(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
 }
 
 pub fn auipc(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-    h.set(i.rd, h.pc.wrapping_add(i.imm as i64 as u64));
+    h.set(i.rd, pc(h, i).wrapping_add(i.imm as i64 as u64));
     Ok(())
 }
 
 pub fn jal(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-    let target = h.pc.wrapping_add(i.imm as i64 as u64);
-    h.set(i.rd, h.pc.wrapping_add(i.len as u64));
+    let here = pc(h, i);
+    let target = here.wrapping_add(i.imm as i64 as u64);
+    h.set(i.rd, here.wrapping_add(i.len as u64));
     h.pc = target;
     Ok(())
 }
 
 pub fn jalr(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
     let target = ea(h, i) & !1;
-    h.set(i.rd, h.pc.wrapping_add(i.len as u64));
+    h.set(i.rd, pc(h, i).wrapping_add(i.len as u64));
     h.pc = target;
     Ok(())
 }
@@ -87,7 +88,7 @@ macro_rules! branch {
         pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
             let ($a, $b) = (h.get(i.rs1), h.get(i.rs2));
             let offset = if $cond { i.imm as i64 as u64 } else { i.len as u64 };
-            h.pc = h.pc.wrapping_add(offset);
+            h.pc = pc(h, i).wrapping_add(offset);
             Ok(())
         }
     )*};

@@ -3,8 +3,9 @@
 //! and Zicond). Handlers are pure semantics on a [`Hart`] and [`Mem`]: they never look
 //! at caches, counters or tracing (those belong to the run loop in `interp/mod.rs`).
 //!
-//! Contract: a handler for a row flagged `CTRL` sets `h.pc` to the next pc; every
-//! other handler leaves `h.pc` alone and the run loop advances it by `insn.len`.
+//! Contract: while a block runs, `h.pc` holds the block's first pc and an
+//! instruction's own pc is [`pc`]`(h, i)`. A handler for a row flagged `CTRL` (always
+//! the last of its block) sets `h.pc` to the next pc; no other handler touches it.
 
 mod a;
 mod b;
@@ -36,6 +37,12 @@ pub type Result = std::result::Result<(), Trap>;
 #[inline(always)]
 fn ea(h: &Hart, i: &Insn) -> u64 {
     h.get(i.rs1).wrapping_add(i.imm as i64 as u64)
+}
+
+/// The address of instruction `i` (see the module docs).
+#[inline(always)]
+fn pc(h: &Hart, i: &Insn) -> u64 {
+    h.pc.wrapping_add(i.off as u64)
 }
 
 /// Sign-extends the low 32 bits.
