@@ -208,52 +208,41 @@ fn arity(s: Sysno) -> usize {
     }
 }
 
+/// The `*at` calls: a directory fd at argument 0 and a path at argument 1.
+fn is_at_call(s: Sysno) -> bool {
+    use Sysno::*;
+    matches!(
+        s,
+        openat
+            | newfstatat
+            | readlinkat
+            | faccessat
+            | faccessat2
+            | mkdirat
+            | unlinkat
+            | statx
+            | utimensat
+            | mknodat
+            | fchmodat
+            | renameat2
+            | linkat
+    )
+}
+
 /// Renders one argument: paths as strings, the rest as numbers.
 fn format_arg(m: &Machine, s: Option<Sysno>, i: usize, v: u64) -> String {
     use Sysno::*;
-    let is_path = matches!(
-        (s, i),
-        (
-            Some(
-                openat
-                    | newfstatat
-                    | readlinkat
-                    | faccessat
-                    | faccessat2
-                    | mkdirat
-                    | unlinkat
-                    | statx
-                    | utimensat
-                    | mknodat
-                    | fchmodat
-            ),
-            1
-        ) | (Some(chdir | statfs | truncate), 0)
-            | (Some(renameat2 | linkat), 1 | 3)
-    );
+    let at = s.is_some_and(is_at_call);
+    let second_pair = matches!(s, Some(renameat2 | linkat));
+    let is_path = (at && i == 1)
+        || (second_pair && i == 3)
+        || (matches!(s, Some(chdir | statfs | truncate)) && i == 0);
     if is_path {
         if let Some(p) = m.mem.read_cstr(v, 4096) {
             return format!("\"{}\"", String::from_utf8_lossy(&p));
         }
     }
-    let is_dirfd = i == 0
-        && matches!(
-            s,
-            Some(
-                openat
-                    | newfstatat
-                    | readlinkat
-                    | faccessat
-                    | faccessat2
-                    | mkdirat
-                    | unlinkat
-                    | statx
-                    | utimensat
-                    | fchmodat
-                    | renameat2
-                    | linkat
-            )
-        );
+    let is_dirfd = (at && i == 0) || (second_pair && i == 2);
     if is_dirfd && v as i32 == -100 {
         return "AT_FDCWD".into();
     }
