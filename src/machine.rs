@@ -3,7 +3,7 @@
 
 use crate::hart::{Hart, Trap};
 use crate::interp::{self, CodeCache};
-use crate::linux::{self, signal, ExitStatus, Os};
+use crate::linux::{self, signal, thread, ExitStatus, Os};
 use crate::loader::{self, LoadError, StackInfo};
 use crate::mem::Mem;
 use std::fmt;
@@ -220,10 +220,15 @@ impl Machine {
                 self.log_block();
             }
             match interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) {
-                // Budget spent: a block boundary where timers may have fired.
-                None => signal::deliver_pending(self),
+                // Budget spent: a block boundary where timers may have fired, and
+                // where another guest thread gets its turn.
+                None => {
+                    thread::reschedule(self, true);
+                    signal::deliver_pending(self);
+                }
                 Some(Trap::Ecall) => {
                     linux::syscall(self);
+                    thread::reschedule(self, false);
                     signal::deliver_pending(self);
                 }
                 Some(trap) => signal::synchronous(self, trap),

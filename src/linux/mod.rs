@@ -18,7 +18,7 @@ pub mod nr;
 mod process;
 pub mod signal;
 pub mod system;
-mod thread;
+pub mod thread;
 mod time;
 
 pub use errno::Errno;
@@ -95,6 +95,8 @@ pub struct Os {
     pub comm: [u8; 16],
     /// Command line of the process (`/proc/self/cmdline`).
     pub argv: Vec<Vec<u8>>,
+    /// The other guest threads and the running one's id.
+    pub threads: thread::Threads,
 }
 
 impl Os {
@@ -117,6 +119,7 @@ impl Os {
             reported: HashSet::new(),
             comm,
             argv: Vec::new(),
+            threads: thread::Threads::default(),
         }
     }
 }
@@ -319,8 +322,10 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         setitimer => time::setitimer(m, a),
         getitimer => time::getitimer(m, a),
         // process (process.rs)
-        exit | exit_group => process::exit(m, a),
-        getpid | gettid => Ok(PID),
+        exit => thread::exit(m, a),
+        exit_group => process::exit(m, a),
+        getpid => Ok(PID),
+        gettid => Ok(m.os.threads.current),
         getppid => Ok(1),
         getuid | geteuid | getgid | getegid => Ok(UID),
         getresuid | getresgid => process::getresuid(m, a),
@@ -331,7 +336,8 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         getrlimit => process::getrlimit(m, a),
         setrlimit => Ok(0),
         prctl => process::prctl(m, a),
-        execve | clone | clone3 | wait4 | waitid => Err(Errno::ENOSYS),
+        clone => thread::clone(m, a),
+        execve | clone3 | wait4 | waitid => Err(Errno::ENOSYS),
         // signals (signal.rs)
         rt_sigaction => signal::rt_sigaction(m, a),
         rt_sigprocmask => signal::rt_sigprocmask(m, a),
@@ -348,7 +354,7 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         set_tid_address => thread::set_tid_address(m, a),
         set_robust_list => Ok(0),
         futex => thread::futex(m, a),
-        sched_yield => Ok(0),
+        sched_yield => thread::sched_yield(m, a),
         sched_getaffinity => thread::sched_getaffinity(m, a),
         sched_setaffinity => Ok(0),
         getcpu => thread::getcpu(m, a),

@@ -579,7 +579,7 @@ pub fn kill(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
     // kill(-1) signals every process but the caller: there is none.
     let ok_target = match s {
         Sysno::kill => target == me || target == 0 || target == -me,
-        _ => target == me && (s != Sysno::tgkill || a.u(0) as i64 == me),
+        _ => m.os.threads.is_live(target as u64) && (s != Sysno::tgkill || a.u(0) as i64 == me),
     };
     if !ok_target {
         return Err(Errno::ESRCH);

@@ -1,12 +1,235 @@
-//! Thread-related calls for the single guest thread: tid address, futex,
-//! affinity. (Multiple guest threads come with green-thread scheduling.)
+//! Guest threads as green threads: `clone` with `CLONE_VM|CLONE_THREAD`, futexes,
+//! thread exit, `sched_yield`, affinity.
+//!
+//! All guest threads run on the one host thread. The running thread's state lives
+//! in the machine (`m.hart`, the signal mask, `clear_child_tid`); the others wait in
+//! [`Threads::queue`] in round-robin order. System calls never switch threads
+//! themselves (the caller's `a0` is written after the handler returns): they ask
+//! for a switch with [`Threads::request`], and the run loop performs it through
+//! [`reschedule`]. Preemption is by instruction budget, so a run is deterministic
+//! given the same inputs; a program whose threads all block forever is reported as
+//! a deadlock instead of hanging.
 
-use super::{Args, Errno, SysResult, PID};
+use super::{Args, Errno, ExitStatus, SysResult, PID};
+use crate::hart::Hart;
 use crate::machine::Machine;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const CLONE_VM: u64 = 0x100;
+const CLONE_VFORK: u64 = 0x4000;
+const CLONE_THREAD: u64 = 0x10000;
+const CLONE_SETTLS: u64 = 0x80000;
+const CLONE_PARENT_SETTID: u64 = 0x100000;
+const CLONE_CHILD_CLEARTID: u64 = 0x200000;
+const CLONE_CHILD_SETTID: u64 = 0x1000000;
+
+/// Why a waiting thread is not runnable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Runnable.
+    None,
+    /// Blocked in `futex` on `addr` for the wake bits `bitset`, until `deadline`.
+    Futex {
+        addr: u64,
+        bitset: u32,
+        deadline: Option<Instant>,
+    },
+}
+
+/// A thread that is not running right now.
+#[derive(Clone, Debug)]
+pub struct Thread {
+    /// Thread id.
+    pub tid: u64,
+    /// Saved registers (pc is past the `ecall` that switched it out).
+    pub hart: Hart,
+    /// Its blocked-signal mask.
+    pub sigmask: u64,
+    /// `set_tid_address` / `CLONE_CHILD_CLEARTID` pointer.
+    pub clear_child_tid: u64,
+    /// What it waits for.
+    pub wait: Wait,
+}
+
+/// What the running thread asked the scheduler to do after its system call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    /// Let another thread run (`sched_yield`, budget spent).
+    Yield,
+    /// Block in `futex`.
+    Block(Wait),
+    /// The running thread has exited.
+    Exit,
+}
+
+/// The threads of the process other than the running one.
+#[derive(Debug)]
+pub struct Threads {
+    /// Thread id of the running thread.
+    pub current: u64,
+    /// Waiting and runnable threads, in round-robin order.
+    pub queue: VecDeque<Thread>,
+    next_tid: u64,
+    request: Option<Switch>,
+}
+
+impl Default for Threads {
+    fn default() -> Self {
+        Threads {
+            current: PID,
+            queue: VecDeque::new(),
+            next_tid: PID + 1,
+            request: None,
+        }
+    }
+}
+
+impl Threads {
+    /// Asks for a switch once the current system call has completed.
+    pub fn request(&mut self, s: Switch) {
+        self.request = Some(s);
+    }
+
+    /// Whether a thread id belongs to this process.
+    pub fn is_live(&self, tid: u64) -> bool {
+        tid == self.current || self.queue.iter().any(|t| t.tid == tid)
+    }
+}
 
 pub fn set_tid_address(m: &mut Machine, a: &Args) -> SysResult {
     m.os.clear_child_tid = a.addr(0);
-    Ok(PID)
+    Ok(m.os.threads.current)
+}
+
+/// clone(flags, newsp, parent_tid, tls, child_tid): new threads only; processes
+/// (no `CLONE_VM`, or `CLONE_VFORK`) are not emulated yet.
+pub fn clone(m: &mut Machine, a: &Args) -> SysResult {
+    let (flags, newsp, parent_tid, tls, child_tid) =
+        (a.u(0), a.addr(1), a.addr(2), a.u(3), a.addr(4));
+    if flags & CLONE_VM == 0 || flags & CLONE_VFORK != 0 || flags & CLONE_THREAD == 0 {
+        return Err(Errno::ENOSYS);
+    }
+    let t = &mut m.os.threads;
+    let tid = t.next_tid;
+    t.next_tid += 1;
+    let mut hart = m.hart.clone();
+    hart.x[10] = 0;
+    if newsp != 0 {
+        hart.x[2] = newsp;
+    }
+    if flags & CLONE_SETTLS != 0 {
+        hart.x[4] = tls;
+    }
+    hart.reservation = None;
+    if flags & CLONE_PARENT_SETTID != 0 {
+        m.copy_out(parent_tid, &(tid as u32).to_le_bytes())?;
+    }
+    if flags & CLONE_CHILD_SETTID != 0 {
+        m.copy_out(child_tid, &(tid as u32).to_le_bytes())?;
+    }
+    let clear_child_tid = if flags & CLONE_CHILD_CLEARTID != 0 {
+        child_tid
+    } else {
+        0
+    };
+    let sigmask = m.os.signals.mask;
+    m.os.threads.queue.push_back(Thread {
+        tid,
+        hart,
+        sigmask,
+        clear_child_tid,
+        wait: Wait::None,
+    });
+    Ok(tid)
+}
+
+/// exit(status): ends the calling thread; the last thread ends the process.
+pub fn exit(m: &mut Machine, a: &Args) -> SysResult {
+    if m.os.threads.queue.is_empty() {
+        m.os.exit = Some(ExitStatus::Exited(a.int(0) & 0xff));
+        return Ok(0);
+    }
+    // CLONE_CHILD_CLEARTID: zero the tid word and wake one joiner.
+    let ctid = m.os.clear_child_tid;
+    if ctid != 0 && m.copy_out(ctid, &0u32.to_le_bytes()).is_ok() {
+        wake(m, ctid, u32::MAX, 1);
+    }
+    m.os.threads.request(Switch::Exit);
+    Ok(0)
+}
+
+/// Wakes up to `n` threads waiting on `addr` with a bit of `bitset`; returns how many.
+fn wake(m: &mut Machine, addr: u64, bitset: u32, n: u64) -> u64 {
+    let mut woken = 0;
+    for t in m.os.threads.queue.iter_mut() {
+        if woken == n {
+            break;
+        }
+        if let Wait::Futex {
+            addr: a, bitset: b, ..
+        } = t.wait
+        {
+            if a == addr && b & bitset != 0 {
+                t.wait = Wait::None;
+                t.hart.x[10] = 0;
+                woken += 1;
+            }
+        }
+    }
+    woken
+}
+
+/// Moves up to `n` waiters from `from` to `to` (FUTEX_REQUEUE).
+fn requeue(m: &mut Machine, from: u64, to: u64, n: u64) -> u64 {
+    let mut moved = 0;
+    for t in m.os.threads.queue.iter_mut() {
+        if moved == n {
+            break;
+        }
+        if let Wait::Futex {
+            addr,
+            bitset,
+            deadline,
+        } = t.wait
+        {
+            if addr == from {
+                t.wait = Wait::Futex {
+                    addr: to,
+                    bitset,
+                    deadline,
+                };
+                moved += 1;
+            }
+        }
+    }
+    moved
+}
+
+/// The absolute deadline of a futex wait: relative monotonic for FUTEX_WAIT,
+/// absolute (monotonic, or real time with FUTEX_CLOCK_REALTIME) for WAIT_BITSET.
+fn deadline(
+    m: &Machine,
+    addr: u64,
+    absolute: bool,
+    realtime: bool,
+) -> Result<Option<Instant>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    let t = m.read_timespec(addr)?;
+    let d = Duration::new(t.sec as u64, t.nsec as u32);
+    Ok(Some(if !absolute {
+        super::signal::after(d)
+    } else if realtime {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        super::signal::after(d.saturating_sub(now))
+    } else {
+        let now = super::time::since_boot();
+        super::signal::after(d.saturating_sub(now))
+    }))
 }
 
 pub fn futex(m: &mut Machine, a: &Args) -> SysResult {
@@ -14,23 +237,170 @@ pub fn futex(m: &mut Machine, a: &Args) -> SysResult {
     const FUTEX_WAKE: i32 = 1;
     const FUTEX_REQUEUE: i32 = 3;
     const FUTEX_CMP_REQUEUE: i32 = 4;
+    const FUTEX_WAKE_OP: i32 = 5;
     const FUTEX_WAIT_BITSET: i32 = 9;
     const FUTEX_WAKE_BITSET: i32 = 10;
-    let op = a.int(1) & 0x7f; // without FUTEX_PRIVATE_FLAG / CLOCK_REALTIME
+    const FUTEX_CLOCK_REALTIME: i32 = 256;
+    let (addr, val) = (a.addr(0), a.u(2) as u32);
+    if addr % 4 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let op = a.int(1) & 0x7f; // without FUTEX_PRIVATE_FLAG and the clock bit
     match op {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
-            if m.read_u32(a.addr(0))? != a.u(2) as u32 {
+            let bitset = if op == FUTEX_WAIT {
+                u32::MAX
+            } else {
+                a.u(5) as u32
+            };
+            if bitset == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let realtime = a.int(1) & FUTEX_CLOCK_REALTIME != 0;
+            let deadline = deadline(m, a.addr(3), op == FUTEX_WAIT_BITSET, realtime)?;
+            if m.read_u32(addr)? != val {
                 return Err(Errno::EAGAIN);
             }
-            // The only thread would sleep forever unless a timeout ends the wait.
-            if a.addr(3) != 0 {
-                return Err(Errno::ETIMEDOUT);
-            }
-            Err(Errno::EDEADLK)
+            m.os.threads.request(Switch::Block(Wait::Futex {
+                addr,
+                bitset,
+                deadline,
+            }));
+            Ok(0)
         }
-        FUTEX_WAKE | FUTEX_WAKE_BITSET | FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => Ok(0),
+        FUTEX_WAKE => Ok(wake(m, addr, u32::MAX, a.u(2))),
+        FUTEX_WAKE_BITSET => match a.u(5) as u32 {
+            0 => Err(Errno::EINVAL),
+            bits => Ok(wake(m, addr, bits, a.u(2))),
+        },
+        FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
+            if op == FUTEX_CMP_REQUEUE && m.read_u32(addr)? != a.u(5) as u32 {
+                return Err(Errno::EAGAIN);
+            }
+            let woken = wake(m, addr, u32::MAX, a.u(2));
+            Ok(woken + requeue(m, addr, a.addr(4), a.u(3)))
+        }
+        FUTEX_WAKE_OP => futex_wake_op(m, a),
         _ => Err(Errno::ENOSYS),
     }
+}
+
+/// FUTEX_WAKE_OP: `old = *uaddr2; *uaddr2 = old OP arg; wake(uaddr, n);
+/// if old CMP cmparg { wake(uaddr2, n2) }`.
+fn futex_wake_op(m: &mut Machine, a: &Args) -> SysResult {
+    let (addr, n, n2, addr2, enc) = (a.addr(0), a.u(2), a.u(3), a.addr(4), a.u(5) as u32);
+    let (op, cmp) = ((enc >> 28) & 7, (enc >> 24) & 15);
+    let shift_arg = enc >> 31 != 0;
+    let (mut arg, cmparg) = ((enc >> 12) & 0xfff, enc & 0xfff);
+    if shift_arg {
+        arg = 1u32.checked_shl(arg).unwrap_or(0);
+    }
+    let old = m.read_u32(addr2)?;
+    let new = match op {
+        0 => arg,
+        1 => old.wrapping_add(arg),
+        2 => old | arg,
+        3 => old & !arg,
+        4 => old ^ arg,
+        _ => return Err(Errno::ENOSYS),
+    };
+    m.copy_out(addr2, &new.to_le_bytes())?;
+    let mut woken = wake(m, addr, u32::MAX, n);
+    let hit = match cmp {
+        0 => old == cmparg,
+        1 => old != cmparg,
+        2 => (old as i32) < cmparg as i32,
+        3 => (old as i32) <= cmparg as i32,
+        4 => (old as i32) > cmparg as i32,
+        5 => (old as i32) >= cmparg as i32,
+        _ => return Err(Errno::ENOSYS),
+    };
+    if hit {
+        woken += wake(m, addr2, u32::MAX, n2);
+    }
+    Ok(woken)
+}
+
+pub fn sched_yield(m: &mut Machine, _: &Args) -> SysResult {
+    m.os.threads.request(Switch::Yield);
+    Ok(0)
+}
+
+/// Performs a switch the running thread asked for (or `preempt` one when its
+/// budget is spent and another thread can run). Returns false when no thread can
+/// ever run again (the process has been ended as deadlocked).
+pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
+    let request =
+        m.os.threads
+            .request
+            .take()
+            .or(preempt.then_some(Switch::Yield));
+    let Some(request) = request else { return true };
+    if request == Switch::Yield
+        && m.os.threads.queue.iter().all(|t| t.wait != Wait::None)
+        && !any_expired(m)
+    {
+        return true;
+    }
+    if request != Switch::Exit {
+        let current = Thread {
+            tid: m.os.threads.current,
+            hart: m.hart.clone(),
+            sigmask: m.os.signals.mask,
+            clear_child_tid: m.os.clear_child_tid,
+            wait: match request {
+                Switch::Block(w) => w,
+                _ => Wait::None,
+            },
+        };
+        m.os.threads.queue.push_back(current);
+    }
+    loop {
+        let now = Instant::now();
+        let q = &mut m.os.threads.queue;
+        // The first runnable thread (a futex wait that timed out is runnable again).
+        let ready = q.iter().position(|t| match t.wait {
+            Wait::None => true,
+            Wait::Futex { deadline, .. } => deadline.is_some_and(|d| d <= now),
+        });
+        if let Some(i) = ready {
+            let Some(mut t) = q.remove(i) else {
+                return false;
+            };
+            if t.wait != Wait::None {
+                t.hart.x[10] = (-(Errno::ETIMEDOUT as i64)) as u64;
+            }
+            m.hart = t.hart;
+            m.hart.reservation = None;
+            m.os.signals.mask = t.sigmask;
+            m.os.clear_child_tid = t.clear_child_tid;
+            m.os.threads.current = t.tid;
+            return true;
+        }
+        let next = q
+            .iter()
+            .filter_map(|t| match t.wait {
+                Wait::Futex { deadline, .. } => deadline,
+                Wait::None => None,
+            })
+            .min();
+        match next {
+            Some(d) => std::thread::sleep(d.saturating_duration_since(now)),
+            None => {
+                eprintln!("mvvm: deadlock: every guest thread is blocked in futex with no timeout");
+                m.os.exit = Some(ExitStatus::Exited(1));
+                return false;
+            }
+        }
+    }
+}
+
+fn any_expired(m: &Machine) -> bool {
+    let now = Instant::now();
+    m.os.threads
+        .queue
+        .iter()
+        .any(|t| matches!(t.wait, Wait::Futex { deadline: Some(d), .. } if d <= now))
 }
 
 pub fn sched_getaffinity(m: &mut Machine, a: &Args) -> SysResult {
