@@ -203,12 +203,14 @@ impl Machine {
             }
             None => None,
         };
-        let sp = loader::build_stack(&mut self.mem, &main, interp.as_ref(), &info)
+        let (sp, auxv) = loader::build_stack(&mut self.mem, &main, interp.as_ref(), &info)
             .ok_or(StartError::StackTooSmall)?;
         self.hart.pc = interp.as_ref().map_or(main.entry, |i| i.entry);
         self.hart.x[2] = sp;
-        self.os.exe = guest;
+        self.os.set_exe(guest);
         self.os.argv = argv;
+        self.os.envp = envp;
+        self.os.auxv = auxv;
         Ok(())
     }
 

@@ -196,15 +196,7 @@ fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
         "/dev/stdin" | "/proc/self/fd/0" => Kind::Stdin,
         "/dev/stdout" | "/proc/self/fd/1" => Kind::Stdout,
         "/dev/stderr" | "/proc/self/fd/2" => Kind::Stderr,
-        "/proc/self/cmdline" => Kind::Bytes(
-            m.os.argv
-                .iter()
-                .flat_map(|a| a.iter().copied().chain([0]))
-                .collect(),
-            0,
-        ),
-        "/proc/self/maps" => Kind::Bytes(crate::linux::system::proc_maps(m).into_bytes(), 0),
-        _ => return None,
+        _ => return super::procfs::open(m, guest).map(|data| Kind::Bytes(data, 0)),
     })
 }
 

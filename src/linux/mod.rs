@@ -16,6 +16,7 @@ mod io;
 mod mm;
 pub mod nr;
 mod process;
+mod procfs;
 pub mod signal;
 pub mod system;
 pub mod thread;
@@ -95,6 +96,10 @@ pub struct Os {
     pub comm: [u8; 16],
     /// Command line of the process (`/proc/self/cmdline`).
     pub argv: Vec<Vec<u8>>,
+    /// Initial environment (`/proc/self/environ`).
+    pub envp: Vec<Vec<u8>>,
+    /// Auxiliary vector given at start (`/proc/self/auxv`).
+    pub auxv: Vec<(u64, u64)>,
     /// The other guest threads and the running one's id.
     pub threads: thread::Threads,
 }
@@ -102,14 +107,10 @@ pub struct Os {
 impl Os {
     /// Fresh state with standard streams open.
     pub fn new(cwd: String, exe: String, sysroot: Option<String>) -> Os {
-        let mut comm = [0u8; 16];
-        let base = exe.rsplit('/').next().unwrap_or("").as_bytes();
-        let n = base.len().min(15);
-        comm[..n].copy_from_slice(&base[..n]);
-        Os {
+        let mut os = Os {
             fds: fd::FdTable::with_stdio(),
             cwd,
-            exe,
+            exe: String::new(),
             sysroot,
             umask: 0o022,
             signals: signal::Signals::default(),
@@ -117,10 +118,24 @@ impl Os {
             exit: None,
             strace: false,
             reported: HashSet::new(),
-            comm,
             argv: Vec::new(),
+            envp: Vec::new(),
+            auxv: Vec::new(),
             threads: thread::Threads::default(),
-        }
+            comm: [0; 16],
+        };
+        os.set_exe(exe);
+        os
+    }
+
+    /// Records the running executable; its file name becomes the thread name, as
+    /// `execve` does on Linux (at most 15 bytes).
+    pub fn set_exe(&mut self, exe: String) {
+        let base = exe.rsplit('/').next().unwrap_or("").as_bytes();
+        let n = base.len().min(15);
+        self.comm = [0; 16];
+        self.comm[..n].copy_from_slice(&base[..n]);
+        self.exe = exe;
     }
 }
 

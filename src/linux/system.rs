@@ -4,8 +4,6 @@
 use super::abi::Out;
 use super::{Args, Errno, SysResult};
 use crate::machine::Machine;
-use crate::mem::{VmaKind, R, W, X};
-use std::fmt::Write;
 
 /// AT_HWCAP for RV64IMAFDC: one bit per single-letter extension.
 pub const HWCAP: u64 = {
@@ -132,32 +130,4 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
         m.write_u64(at + 8, value.unwrap_or(0))?;
     }
     Ok(0)
-}
-
-/// `/proc/self/maps` for the current address space.
-pub fn proc_maps(m: &Machine) -> String {
-    let mut s = String::new();
-    for (start, v) in m.mem.vmas() {
-        let p = |bit, c| if v.prot & bit != 0 { c } else { '-' };
-        let (off, name) = match &v.kind {
-            VmaKind::File(path, off) => (*off, path.to_string()),
-            VmaKind::Heap => (0, "[heap]".into()),
-            VmaKind::Stack => (0, "[stack]".into()),
-            VmaKind::Anon => (0, String::new()),
-        };
-        let _ = writeln!(
-            s,
-            "{start:08x}-{:08x} {}{}{}p {off:08x} 00:00 0 {}{name}",
-            v.end,
-            p(R, 'r'),
-            p(W, 'w'),
-            p(X, 'x'),
-            if name.is_empty() {
-                ""
-            } else {
-                "                         "
-            }
-        );
-    }
-    s
 }

@@ -51,14 +51,15 @@ pub struct StackInfo<'a> {
     pub uid: u64,
 }
 
-/// Maps the stack at the top of the window and fills it; returns the initial sp,
-/// or `None` if the arguments do not fit. `interp` is the dynamic linker's image.
+/// Maps the stack at the top of the window and fills it; returns the initial sp and
+/// the auxiliary vector, or `None` if the arguments do not fit. `interp` is the
+/// dynamic linker's image.
 pub fn build_stack(
     mem: &mut Mem,
     main: &ElfImage,
     interp: Option<&ElfImage>,
     info: &StackInfo,
-) -> Option<u64> {
+) -> Option<(u64, Vec<(u64, u64)>)> {
     let top = mem.size();
     let bottom = top.checked_sub(info.size)?;
     let prot = R | W | if main.exec_stack { X } else { 0 };
@@ -126,5 +127,5 @@ pub fn build_stack(
     }
     let bytes: Vec<u8> = table.iter().flat_map(|w| w.to_le_bytes()).collect();
     mem.fill(sp, &bytes);
-    Some(sp)
+    Some((sp, auxv))
 }
