@@ -59,6 +59,55 @@ pub enum Kind {
     Random,
     /// Generated contents (`/proc` files).
     Bytes(Vec<u8>, u64),
+    /// One end of a pipe.
+    Pipe(PipeEnd),
+}
+
+/// Bytes a pipe holds before writers have to wait (Linux's default pipe size).
+pub const PIPE_CAPACITY: usize = 65536;
+
+/// The buffer shared by the two ends of a pipe.
+#[derive(Debug, Default)]
+pub struct Pipe {
+    data: std::collections::VecDeque<u8>,
+    readers: usize,
+    writers: usize,
+}
+
+/// A read or write end of a pipe; dropping the last reference to an end closes it.
+#[derive(Debug)]
+pub struct PipeEnd {
+    pipe: Rc<RefCell<Pipe>>,
+    write: bool,
+}
+
+impl PipeEnd {
+    /// A new pipe: `(read end, write end)`.
+    pub fn pair() -> (PipeEnd, PipeEnd) {
+        let pipe = Rc::new(RefCell::new(Pipe {
+            readers: 1,
+            writers: 1,
+            ..Pipe::default()
+        }));
+        (
+            PipeEnd {
+                pipe: pipe.clone(),
+                write: false,
+            },
+            PipeEnd { pipe, write: true },
+        )
+    }
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        let mut p = self.pipe.borrow_mut();
+        if self.write {
+            p.writers -= 1;
+        } else {
+            p.readers -= 1;
+        }
+    }
 }
 
 /// An open file description.
@@ -114,7 +163,23 @@ impl OpenFile {
                 *pos += n as u64;
                 Ok(n)
             }
-            Kind::Stdout | Kind::Stderr => Err(Errno::EBADF),
+            Kind::Pipe(end) if !end.write => {
+                let mut p = end.pipe.borrow_mut();
+                if p.data.is_empty() {
+                    // EOF once every writer is gone; otherwise the caller waits.
+                    return if p.writers == 0 || buf.is_empty() {
+                        Ok(0)
+                    } else {
+                        Err(Errno::EAGAIN)
+                    };
+                }
+                let n = buf.len().min(p.data.len());
+                for (dst, src) in buf.iter_mut().zip(p.data.drain(..n)) {
+                    *dst = src;
+                }
+                Ok(n)
+            }
+            Kind::Stdout | Kind::Stderr | Kind::Pipe(_) => Err(Errno::EBADF),
         }
     }
 
@@ -138,8 +203,26 @@ impl OpenFile {
             Kind::Null | Kind::Zero | Kind::Random => Ok(data.len()),
             Kind::Full => Err(Errno::ENOSPC),
             Kind::Dir { .. } => Err(Errno::EISDIR),
-            Kind::Stdin | Kind::Bytes(..) => Err(Errno::EBADF),
+            Kind::Pipe(end) if end.write => {
+                let mut p = end.pipe.borrow_mut();
+                if p.readers == 0 {
+                    return Err(Errno::EPIPE);
+                }
+                let room = PIPE_CAPACITY - p.data.len();
+                if room == 0 && !data.is_empty() {
+                    return Err(Errno::EAGAIN);
+                }
+                let n = data.len().min(room);
+                p.data.extend(&data[..n]);
+                Ok(n)
+            }
+            Kind::Stdin | Kind::Bytes(..) | Kind::Pipe(_) => Err(Errno::EBADF),
         }
+    }
+
+    /// Whether this is a pipe end (reads and writes may have to wait).
+    pub fn is_pipe(&self) -> bool {
+        matches!(self.kind, Kind::Pipe(_))
     }
 
     /// Repositions the offset; `whence` as in `lseek`.

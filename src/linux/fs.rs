@@ -276,6 +276,8 @@ fn set_create_mode(_: &mut fs::OpenOptions, _: u32) {}
 
 pub fn close(m: &mut Machine, a: &Args) -> SysResult {
     m.os.fds.close(a.int(0))?;
+    // Closing a pipe end may end a reader's wait (EOF) or a writer's (EPIPE).
+    super::thread::wake_io(m);
     Ok(0)
 }
 

@@ -1,9 +1,10 @@
 //! Data through descriptors: read/write and their vector and positional forms,
 //! lseek, dup, fcntl, ioctl, sendfile.
 
+use super::abi::siginfo;
 use super::abi::Out;
-use super::fd::{flags::*, Kind};
-use super::{Args, Errno, SysResult};
+use super::fd::{flags::*, Kind, OpenFile, PipeEnd};
+use super::{signal, thread, Args, Errno, SysResult, PID, UID};
 use crate::machine::Machine;
 
 /// Largest single transfer, as Linux's MAX_RW_COUNT.
@@ -36,12 +37,67 @@ fn write_from(m: &mut Machine, fd: i32, addr: u64, len: u64, off: Option<u64>) -
     Ok(n as u64)
 }
 
+/// Runs a transfer on `fd`; for a blocking pipe that cannot move data yet, parks
+/// the thread and retries later; EPIPE also raises SIGPIPE.
+fn transfer(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
+    let fd = a.int(0);
+    let file = m.os.fds.get(fd)?;
+    if !file.borrow().is_pipe() {
+        return op(m, fd, a.addr(1), a.u(2), None);
+    }
+    let nonblocking = file.borrow().flags & O_NONBLOCK != 0;
+    let r = op(m, fd, a.addr(1), a.u(2), None);
+    match r {
+        Err(Errno::EAGAIN) if !nonblocking => thread::block_and_retry(m, a),
+        Err(Errno::EPIPE) => {
+            let info = siginfo::kill(signal::SIGPIPE, 0, PID as u32, UID as u32);
+            signal::send(m, info);
+            r
+        }
+        _ => {
+            thread::wake_io(m);
+            r
+        }
+    }
+}
+
+/// A read or write of `len` bytes at a guest address, at a file offset or not.
+type Transfer = fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult;
+
 pub fn read(m: &mut Machine, a: &Args) -> SysResult {
-    read_into(m, a.int(0), a.addr(1), a.u(2), None)
+    transfer(m, a, read_into)
 }
 
 pub fn write(m: &mut Machine, a: &Args) -> SysResult {
-    write_from(m, a.int(0), a.addr(1), a.u(2), None)
+    transfer(m, a, write_from)
+}
+
+/// pipe2(fds, flags): an in-process pipe.
+pub fn pipe2(m: &mut Machine, a: &Args) -> SysResult {
+    let flags = a.u(1) as u32;
+    if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let cloexec = flags & O_CLOEXEC != 0;
+    let status = flags & O_NONBLOCK;
+    let (r, w) = PipeEnd::pair();
+    let read_end = OpenFile::new(Kind::Pipe(r), "pipe:[0]".into(), status);
+    let write_end = OpenFile::new(Kind::Pipe(w), "pipe:[0]".into(), status | O_WRONLY);
+    let rfd = m.os.fds.insert(read_end, cloexec)?;
+    let wfd = match m.os.fds.insert(write_end, cloexec) {
+        Ok(fd) => fd,
+        Err(e) => {
+            let _ = m.os.fds.close(rfd);
+            return Err(e);
+        }
+    };
+    let fds = [rfd.to_le_bytes(), wfd.to_le_bytes()].concat();
+    if let Err(e) = m.copy_out(a.addr(0), &fds) {
+        let _ = m.os.fds.close(rfd);
+        let _ = m.os.fds.close(wfd);
+        return Err(e);
+    }
+    Ok(0)
 }
 
 pub fn pread64(m: &mut Machine, a: &Args) -> SysResult {
@@ -55,11 +111,7 @@ pub fn pwrite64(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 /// readv/writev: transfers buffer by buffer, stopping at the first short transfer.
-fn vectored(
-    m: &mut Machine,
-    a: &Args,
-    op: fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult,
-) -> SysResult {
+fn vectored(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
     let iov = m.read_iovecs(a.addr(1), a.u(2))?;
     m.os.fds.get(a.int(0))?;
     let mut total = 0;

@@ -312,6 +312,7 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         pwrite64 => io::pwrite64(m, a),
         lseek => io::lseek(m, a),
         dup => io::dup(m, a),
+        pipe2 => io::pipe2(m, a),
         dup3 => io::dup3(m, a),
         fcntl => io::fcntl(m, a),
         ioctl => io::ioctl(m, a),

@@ -42,6 +42,7 @@ pub const SIGBUS: u8 = 7;
 pub const SIGFPE: u8 = 8;
 pub const SIGKILL: u8 = 9;
 pub const SIGSEGV: u8 = 11;
+pub const SIGPIPE: u8 = 13;
 pub const SIGALRM: u8 = 14;
 pub const SIGSTOP: u8 = 19;
 pub const SIGVTALRM: u8 = 26;

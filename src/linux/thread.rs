@@ -35,6 +35,8 @@ pub enum Wait {
         bitset: u32,
         deadline: Option<Instant>,
     },
+    /// Waiting for a pipe to change; the system call runs again when woken.
+    Io,
 }
 
 /// A thread that is not running right now.
@@ -178,6 +180,23 @@ fn wake(m: &mut Machine, addr: u64, bitset: u32, n: u64) -> u64 {
         }
     }
     woken
+}
+
+/// Parks the calling thread until some pipe changes, then runs the same system call
+/// again: the pc goes back to the `ecall` and `a0` keeps its argument value.
+pub fn block_and_retry(m: &mut Machine, a: &Args) -> SysResult {
+    m.hart.pc = m.hart.pc.wrapping_sub(4);
+    m.os.threads.request(Switch::Block(Wait::Io));
+    Ok(a.u(0))
+}
+
+/// Makes every thread waiting for pipe I/O runnable (they retry their call).
+pub fn wake_io(m: &mut Machine) {
+    for t in m.os.threads.queue.iter_mut() {
+        if t.wait == Wait::Io {
+            t.wait = Wait::None;
+        }
+    }
 }
 
 /// Moves up to `n` waiters from `from` to `to` (FUTEX_REQUEUE).
@@ -362,12 +381,13 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
         let ready = q.iter().position(|t| match t.wait {
             Wait::None => true,
             Wait::Futex { deadline, .. } => deadline.is_some_and(|d| d <= now),
+            Wait::Io => false,
         });
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
                 return false;
             };
-            if t.wait != Wait::None {
+            if matches!(t.wait, Wait::Futex { .. }) {
                 t.hart.x[10] = (-(Errno::ETIMEDOUT as i64)) as u64;
             }
             m.hart = t.hart;
@@ -381,13 +401,15 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
             .iter()
             .filter_map(|t| match t.wait {
                 Wait::Futex { deadline, .. } => deadline,
-                Wait::None => None,
+                Wait::None | Wait::Io => None,
             })
             .min();
         match next {
             Some(d) => std::thread::sleep(d.saturating_duration_since(now)),
             None => {
-                eprintln!("mvvm: deadlock: every guest thread is blocked in futex with no timeout");
+                eprintln!(
+                    "mvvm: deadlock: every guest thread is blocked (futex or pipe) with no timeout"
+                );
                 m.os.exit = Some(ExitStatus::Exited(1));
                 return false;
             }
