@@ -46,7 +46,8 @@
 //!
 //! By default a fixed set of seeds runs (6000 sequences, 3000 probes). With
 //! `MVVM_ISA_FUZZ_SECONDS=N` (or `ISA_FUZZ_SECONDS=N`) it runs random seeds for N
-//! seconds instead (`make fuzz-isa SECONDS=N`). qemu-riscv64 missing is a failure.
+//! seconds instead (`make fuzz-isa SECONDS=N`). The oracle is `MVVM_ORACLE` (default
+//! `qemu-riscv64`) from `PATH`; missing is a failure, not a skip.
 
 mod common;
 
@@ -63,7 +64,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
-const QEMU: &str = "qemu-riscv64";
 /// qemu 7.2's property names for the extensions under test (Zicond does not exist there).
 const QEMU_CPU: &str = "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true";
 const REGRESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/isa_regressions");
@@ -1256,6 +1256,26 @@ fn executable(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The oracle: `MVVM_ORACLE` or `qemu-riscv64`, looked up in `PATH`. Missing is a
+/// test failure, not a skip.
+fn qemu() -> &'static Path {
+    use std::sync::OnceLock;
+    static QEMU: OnceLock<PathBuf> = OnceLock::new();
+    QEMU.get_or_init(|| {
+        let name = std::env::var("MVVM_ORACLE").unwrap_or_else(|_| "qemu-riscv64".into());
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|d| d.join(&name))
+            .chain([PathBuf::from(&name)])
+            .find(|p| p.components().count() > 1 && p.is_file())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name} not found in PATH: the ISA fuzzer needs it (apt-get install qemu-user)"
+                )
+            })
+    })
+}
+
 /// A private copy of the emulator, so that a long run survives rebuilds of the target
 /// directory.
 fn mvvm() -> &'static Path {
@@ -1269,7 +1289,7 @@ fn run_both(elf: &[u8], name: &str) -> (Outcome, Outcome) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let file = format!("{name}-{}", N.fetch_add(1, Ordering::Relaxed));
     let path = executable(&file, elf);
-    let q = run(Command::new(QEMU).args(["-cpu", QEMU_CPU]).arg(&path));
+    let q = run(Command::new(qemu()).args(["-cpu", QEMU_CPU]).arg(&path));
     let m = run(Command::new(mvvm()).arg(&path));
     let _ = std::fs::remove_file(&path);
     (q, m)
