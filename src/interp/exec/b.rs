@@ -5,32 +5,6 @@ use crate::hart::Hart;
 use crate::isa::Insn;
 use crate::mem::Mem;
 
-/// Defines ALU handlers from an expression over `a` (rs1) and `b` (rs2, or the
-/// zero-extended shift amount for `imm` rows); unary rows read only `a`.
-macro_rules! alu {
-    ($($name:ident($a:ident) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let $a = h.get(i.rs1);
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-    ($($name:ident($a:ident, $b:ident, imm) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let ($a, $b) = (h.get(i.rs1), i.imm as u32 as u64);
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-    ($($name:ident($a:ident, $b:ident) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let ($a, $b) = (h.get(i.rs1), h.get(i.rs2));
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-}
-
 /// The low 32 bits, zero-extended (the `.uw` operand).
 fn uw(v: u64) -> u64 {
     v as u32 as u64

@@ -5,25 +5,6 @@ use crate::hart::{Hart, Trap};
 use crate::isa::Insn;
 use crate::mem::Mem;
 
-/// Defines register-immediate and register-register ALU handlers from an expression
-/// over `a` (rs1) and `b` (rs2 or the immediate, as u64).
-macro_rules! alu {
-    ($($name:ident($a:ident, $b:ident, imm) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let ($a, $b) = (h.get(i.rs1), i.imm as i64 as u64);
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-    ($($name:ident($a:ident, $b:ident) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let ($a, $b) = (h.get(i.rs1), h.get(i.rs2));
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-}
-
 alu! {
     addi(a, b, imm) => a.wrapping_add(b);
     slti(a, b, imm) => ((a as i64) < b as i64) as u64;

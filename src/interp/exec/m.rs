@@ -5,17 +5,7 @@ use crate::hart::Hart;
 use crate::isa::Insn;
 use crate::mem::Mem;
 
-macro_rules! op {
-    ($($name:ident($a:ident, $b:ident) => $e:expr;)*) => {$(
-        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
-            let ($a, $b) = (h.get(i.rs1), h.get(i.rs2));
-            h.set(i.rd, $e);
-            Ok(())
-        }
-    )*};
-}
-
-op! {
+alu! {
     mul(a, b) => a.wrapping_mul(b);
     mulh(a, b) => ((a as i64 as i128 * b as i64 as i128) >> 64) as u64;
     mulhsu(a, b) => ((a as i64 as i128).wrapping_mul(b as i128) >> 64) as u64;

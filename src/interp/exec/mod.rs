@@ -7,6 +7,33 @@
 //! instruction's own pc is [`pc`]`(h, i)`. A handler for a row flagged `CTRL` (always
 //! the last of its block) sets `h.pc` to the next pc; no other handler touches it.
 
+/// Defines ALU handlers from an expression over `a` (rs1) and `b`: rs2 for
+/// register-register rows, the sign-extended immediate for `imm` rows; unary rows
+/// read only `a`. Used by `i.rs`, `m.rs` and `b.rs`.
+macro_rules! alu {
+    ($($name:ident($a:ident) => $e:expr;)*) => {$(
+        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
+            let $a = h.get(i.rs1);
+            h.set(i.rd, $e);
+            Ok(())
+        }
+    )*};
+    ($($name:ident($a:ident, $b:ident, imm) => $e:expr;)*) => {$(
+        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
+            let ($a, $b) = (h.get(i.rs1), i.imm as i64 as u64);
+            h.set(i.rd, $e);
+            Ok(())
+        }
+    )*};
+    ($($name:ident($a:ident, $b:ident) => $e:expr;)*) => {$(
+        pub fn $name(h: &mut Hart, _: &mut Mem, i: &Insn) -> Result {
+            let ($a, $b) = (h.get(i.rs1), h.get(i.rs2));
+            h.set(i.rd, $e);
+            Ok(())
+        }
+    )*};
+}
+
 mod a;
 mod b;
 mod f;
