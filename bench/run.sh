@@ -29,7 +29,7 @@ for k in "sieve 3000000" "crc32 3000" "memcopy 3000" "matmul 250"; do
   n=$(secs "$out/kernels.x86" "$1" "$2")
   q=$(secs qemu-riscv64 "$out/kernels.rv" "$1" "$2")
   m=$(secs "${mvvm[@]}" "$out/kernels.rv" "$1" "$2")
-  insns=$("${mvvm[@]}" -d stats -D /dev/stderr "$out/kernels.rv" "$1" "$2" 2>&1 >/dev/null | sed -n 's/^stats: \([0-9]*\) .*/\1/p')
+  insns=$("${mvvm[@]}" -d stats "$out/kernels.rv" "$1" "$2" 2>&1 >/dev/null | sed -n 's/^stats: \([0-9]*\) .*/\1/p')
   printf '%-16s %9s %9s %9s %8.1f %8.1f %8.0f\n' "$1 $2" "$n" "$q" "$m" \
     "$(echo "$m / $n" | bc -l)" "$(echo "$m / $q" | bc -l)" "$(echo "$insns / $m / 1000000" | bc -l)"
 done
