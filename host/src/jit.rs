@@ -15,6 +15,8 @@
 //!   exports are installed in the table, and `enter` calls them by index.
 //! - `flush` drops the JIT store with everything compiled in it; the next `compile`
 //!   builds a new one.
+//! - Compiled modules are cached on disk by content (`cache::module`), so a second
+//!   run of a program does not compile its hot code again.
 //!
 //! Wasmtime 48 needs `memory_init_cow(false)` with a custom creator (else
 //! instantiating a component with data segments panics); [`configure`] sets both.
@@ -344,7 +346,12 @@ impl JitHost {
         if js.instances >= MAX_INSTANCES {
             return Err("the JIT store is full (flush first)".into());
         }
-        let module = Module::new(&self.engine, bytes).map_err(|e| format!("{e:#}"))?;
+        if let Some(dir) = std::env::var_os("MVVM_JIT_DUMP") {
+            // Debugging aid: keep every generated module.
+            let path = std::path::Path::new(&dir).join(format!("{}.wasm", js.instances));
+            let _ = std::fs::write(path, bytes);
+        }
+        let module = crate::cache::module(&self.engine, bytes).map_err(|e| format!("{e:#}"))?;
         let imports = [Extern::Memory(js.memory), Extern::Table(js.table)];
         let instance =
             Instance::new(&mut js.store, &module, &imports).map_err(|e| format!("{e:#}"))?;

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! block $exit
+//!  block $budget  block $syscall  block $interp  block $slow  block $jump
 //!   loop $top                         ;; back edges: set $entry, br $top
 //!     block $B(n-1) ... block $B1
 //!       block $B0
@@ -18,6 +19,8 @@
 //!     ...
 //!   end
 //!   unreachable
+//!  end $jump: code = jump, br $exit   ;; an exit: pc_out = pc, br $<reason>
+//!  ... one such tail per reason
 //! end
 //! write back registers, pc, instret; return the exit word
 //! ```
@@ -59,6 +62,7 @@ const MAX_RETURN_SITES: usize = 8;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Label {
     Exit,
+    Reason(Exit),
     Top,
     Block(usize),
     If,
@@ -72,8 +76,6 @@ pub struct Emitter<'r> {
     region: &'r Region,
     /// Layout index of the block being emitted.
     block: usize,
-    /// Instructions of the current block completed before the one being lowered.
-    done: u32,
     /// Registers read or written (bit r), which are loaded at entry.
     used: u32,
     /// Registers written (bit r), which are stored at exit.
@@ -168,53 +170,34 @@ impl<'r> Emitter<'r> {
         self.end();
     }
 
-    /// Counts the instructions of the current block completed so far plus `extra`.
-    fn count(&mut self, extra: u32) {
-        let n = self.done + extra;
-        if n > 0 {
-            self.ins()
-                .local_get(ICOUNT)
-                .i64_const(n as i64)
-                .i64_add()
-                .local_set(ICOUNT);
-        }
+    /// Leaves the function for `reason`, continuing at the pc in `PC_OUT`.
+    fn leave(&mut self, reason: Exit) {
+        let depth = self.depth(Label::Reason(reason));
+        self.ins().br(depth);
     }
 
-    fn leave(&mut self, reason: Exit) {
-        let depth = self.depth(Label::Exit);
-        self.ins()
-            .i32_const(reason as i32)
-            .local_set(CODE_OUT)
-            .br(depth);
+    /// Leaves the function for `reason`, continuing at `pc`.
+    fn leave_to(&mut self, reason: Exit, pc: u64) {
+        self.ins().i64_const(pc as i64).local_set(PC_OUT);
+        self.leave(reason);
     }
 
     /// Leaves the function before the current instruction (at `pc`), for `reason`:
     /// the interpreter runs that instruction next.
     pub fn exit_before(&mut self, reason: Exit, pc: u64) {
-        self.count(0);
-        self.ins().i64_const(pc as i64).local_set(PC_OUT);
-        self.leave(reason);
+        self.leave_to(reason, pc);
     }
 
     /// Transfers control to `target` after the current (control) instruction: within
     /// the region when it holds a block there, else out of the function.
     pub fn goto(&mut self, target: u64) {
-        self.jump(target, 1);
-    }
-
-    /// [`goto`](Self::goto) with `extra` instructions counted past those done.
-    fn jump(&mut self, target: u64, extra: u32) {
-        self.count(extra);
         match self.region.index_of(target) {
             Some(j) if j > self.block => {
                 let depth = self.depth(Label::Block(j));
                 self.ins().br(depth);
             }
             Some(j) => self.back_edge(j, target),
-            None => {
-                self.ins().i64_const(target as i64).local_set(PC_OUT);
-                self.leave(Exit::Jump);
-            }
+            None => self.leave_to(Exit::Jump, target),
         }
     }
 
@@ -227,10 +210,7 @@ impl<'r> Emitter<'r> {
             .local_tee(ITERS)
             .i32_const(abi::FUEL as i32)
             .i32_ge_u();
-        self.if_then(|e| {
-            e.ins().i64_const(target as i64).local_set(PC_OUT);
-            e.leave(Exit::Budget);
-        });
+        self.if_then(|e| e.leave_to(Exit::Budget, target));
         if self.region.blocks.len() > 1 {
             self.ins().i32_const(j as i32).local_set(ENTRY);
         }
@@ -246,7 +226,6 @@ impl<'r> Emitter<'r> {
             self.ins().local_get(TMP).i64_const(pc as i64).i64_eq();
             self.if_then(|e| e.goto(pc));
         }
-        self.count(1);
         self.ins().local_get(TMP).local_set(PC_OUT);
         self.leave(Exit::Jump);
     }
@@ -254,48 +233,46 @@ impl<'r> Emitter<'r> {
     /// Computes the effective address `rs1 + imm` of `insn` into the address local.
     fn address(&mut self, insn: &Insn) {
         self.get(insn.rs1);
-        self.ins()
-            .i64_const(insn.imm as i64)
-            .i64_add()
-            .local_set(ADDR);
+        if insn.imm != 0 {
+            self.ins().i64_const(insn.imm as i64).i64_add();
+        }
+        self.ins().local_set(ADDR);
     }
 
-    /// Leaves for the interpreter unless `[addr, addr + size)` is inside the window
-    /// and inside one page whose permission byte allows the plain access: readable
-    /// for a load, writable and holding no decoded code for a store.
+    /// Leaves for the interpreter unless `[addr, addr + size)` is naturally aligned
+    /// (so inside one page), inside the window, and on a page whose permission byte
+    /// allows the plain access: readable for a load, writable and holding no decoded
+    /// code for a store. One test: an address outside the window looks up page 0,
+    /// which is never accessible.
     fn check(&mut self, pc: u64, size: u32, store: bool) {
-        let size = size as u64;
         let layout = self.layout;
-        self.ins()
-            .local_get(ADDR)
-            .i64_const((layout.ram_size - size) as i64)
-            .i64_gt_u();
-        if size > 1 {
-            self.ins()
-                .local_get(ADDR)
-                .i64_const((PAGE - 1) as i64)
-                .i64_and()
-                .i64_const((PAGE - size) as i64)
-                .i64_gt_u()
-                .i32_or();
-        }
-        self.if_then(|e| e.exit_before(Exit::Slow, pc));
-        self.ins()
+        let mut s = self.ins();
+        s.i32_const(0)
             .local_get(ADDR)
             .i64_const(PAGE.trailing_zeros() as i64)
             .i64_shr_u()
             .i32_wrap_i64()
+            .local_get(ADDR)
+            .i64_const((layout.ram_size - size as u64) as i64)
+            .i64_gt_u()
+            .select()
             .i32_const(layout.perms_base as i32)
             .i32_add()
             .i32_load8_u(memarg(0));
         if store {
-            self.ins()
-                .i32_const((W | CODE) as i32)
+            s.i32_const((W | CODE) as i32)
                 .i32_and()
                 .i32_const(W as i32)
                 .i32_ne();
         } else {
-            self.ins().i32_const(R as i32).i32_and().i32_eqz();
+            s.i32_const(R as i32).i32_and().i32_eqz();
+        }
+        if size > 1 {
+            s.local_get(ADDR)
+                .i32_wrap_i64()
+                .i32_const(size as i32 - 1)
+                .i32_and()
+                .i32_or();
         }
         self.if_then(|e| e.exit_before(Exit::Slow, pc));
     }
@@ -351,7 +328,6 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
         layout,
         region,
         block: 0,
-        done: 0,
         used: 0,
         written: 0,
     };
@@ -359,6 +335,11 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
     e.open(Label::Exit, |s, bt| {
         s.block(bt);
     });
+    for reason in Exit::ALL {
+        e.open(Label::Reason(reason), |s, bt| {
+            s.block(bt);
+        });
+    }
     e.open(Label::Top, |s, bt| {
         s.loop_(bt);
     });
@@ -383,6 +364,14 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
     }
     e.end(); // loop $top
     e.ins().unreachable();
+    for reason in Exit::ALL.iter().rev() {
+        e.end();
+        let depth = e.depth(Label::Exit);
+        e.ins()
+            .i32_const(*reason as i32)
+            .local_set(CODE_OUT)
+            .br(depth);
+    }
     e.end(); // block $exit
 
     let mut f = Function::new(locals());
@@ -421,12 +410,17 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
     assemble(&f)
 }
 
-/// Emits the code of block `k`: its instructions, then the edge out of it.
+/// Emits the code of block `k`: its instructions, then the edge out of it. The whole
+/// block is counted as retired on entry (as the interpreter does).
 fn block(e: &mut Emitter<'_>, k: usize, lower: LowerFn) {
     let region = e.region;
     let b = &region.blocks[k];
+    e.ins()
+        .local_get(ICOUNT)
+        .i64_const(b.insns.len() as i64)
+        .i64_add()
+        .local_set(ICOUNT);
     let mut pc = b.pc;
-    e.done = 0;
     for insn in &b.insns {
         if !lower(e, insn, pc) {
             let reason = if insn.op == crate::isa::Opcode::Ecall {
@@ -441,11 +435,10 @@ fn block(e: &mut Emitter<'_>, k: usize, lower: LowerFn) {
             // The lowering transferred control itself.
             return;
         }
-        e.done += 1;
         pc += insn.len as u64;
     }
     // The block ended without a jump (page boundary or length limit): fall through.
-    e.jump(pc, 0);
+    e.goto(pc);
 }
 
 /// Wraps one function body into the module the host expects.
