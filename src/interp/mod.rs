@@ -210,7 +210,16 @@ impl CodeCache {
             }
             Tier::Cold(_) => self.compile_region(mem, idx)?,
         };
-        self.jit.as_mut().map(|jit| jit.enter(hart, func, entry))
+        let jit = self.jit.as_mut()?;
+        let (exit, iters, demote) = jit.enter(hart, func, entry);
+        if demote {
+            for b in &mut self.blocks {
+                if matches!(b.tier, Tier::Jit { func: f, .. } if f == func) {
+                    b.tier = Tier::Never;
+                }
+            }
+        }
+        Some((exit, iters))
     }
 
     /// Compiles the region that grows from block `idx` and points its blocks at the

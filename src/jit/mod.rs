@@ -38,6 +38,17 @@ use std::time::{Duration, Instant};
 /// `make bench` and start-up times were measured for this value (see the README).
 pub const DEFAULT_THRESHOLD: u32 = 1000;
 
+/// Calls into a region's function before its yield is judged (see [`MIN_YIELD`]).
+pub const JUDGE_AFTER: u32 = 256;
+
+/// Fewest guest instructions per call, on average, for a region to keep running as
+/// generated code. A call into generated code and back costs about as much as
+/// interpreting 15-20 instructions (measured: qsort with a comparator callback made
+/// 3.7M calls of 15 instructions each and ran at half the interpreter's speed), so a
+/// region that returns sooner than this is worth less than interpreting it. Such
+/// regions are demoted: their blocks are interpreted from then on.
+pub const MIN_YIELD: u64 = 64;
+
 /// Modules compiled before the JIT store is dropped and rebuilt (the host store's
 /// instance limit is 10,000; each module costs some tens of KiB of host memory).
 pub const MAX_MODULES: u32 = 2000;
@@ -59,6 +70,8 @@ pub struct Stats {
     pub flushes: u64,
     /// Calls into generated code.
     pub enters: u64,
+    /// Regions demoted for returning too soon (see [`MIN_YIELD`]).
+    pub demoted: u64,
     /// Exits by reason (indexed by [`Exit`] as a number).
     pub exits: [u64; Exit::ALL.len()],
 }
@@ -70,6 +83,8 @@ pub struct Jit {
     /// Executions of a block before its region is compiled (at least 1).
     pub threshold: u32,
     modules: u32,
+    /// Per function index: calls and guest instructions run, until judged.
+    yields: Vec<(u32, u64)>,
     /// Counters for `-d jit`.
     pub stats: Stats,
 }
@@ -101,6 +116,7 @@ impl Jit {
             layout,
             threshold: threshold.max(1),
             modules: 0,
+            yields: Vec::new(),
             stats: Stats::default(),
         }
     }
@@ -140,9 +156,11 @@ impl Jit {
     }
 
     /// Runs generated code: function `func` from its block `entry`, on `hart`.
-    /// Returns why it stopped and how many loop iterations it took; `hart.pc` is
-    /// where to continue.
-    pub fn enter(&mut self, hart: &mut Hart, func: u32, entry: u32) -> (Exit, u32) {
+    /// Returns why it stopped, how many loop iterations it took, and whether the
+    /// function has just been found not worth calling (see [`MIN_YIELD`]); `hart.pc`
+    /// is where to continue.
+    pub fn enter(&mut self, hart: &mut Hart, func: u32, entry: u32) -> (Exit, u32, bool) {
+        let before = hart.instret;
         // Generated code reads and writes `*hart` through this address while the
         // call lasts; `hart` is not used meanwhile, and the call is opaque to the
         // compiler, so it rereads the hart afterwards.
@@ -151,7 +169,29 @@ impl Jit {
         let (exit, iters) = Exit::decode(word);
         self.stats.enters += 1;
         self.stats.exits[exit as usize] += 1;
-        (exit, iters)
+        let demote = self.judge(func, hart.instret.wrapping_sub(before));
+        (exit, iters, demote)
+    }
+
+    /// Records one call of `func` that ran `insns` instructions; true when the
+    /// function is judged (once) and found to return too soon.
+    fn judge(&mut self, func: u32, insns: u64) -> bool {
+        let i = func as usize;
+        if i >= self.yields.len() {
+            self.yields.resize(i + 1, (0, 0));
+        }
+        let (calls, total) = &mut self.yields[i];
+        if *calls > JUDGE_AFTER {
+            return false;
+        }
+        *calls += 1;
+        *total += insns;
+        if *calls <= JUDGE_AFTER {
+            return false;
+        }
+        let demote = *total < MIN_YIELD * JUDGE_AFTER as u64;
+        self.stats.demoted += demote as u64;
+        demote
     }
 
     /// Drops everything compiled (the caller forgets the function indices).
@@ -159,6 +199,7 @@ impl Jit {
         if self.modules > 0 {
             self.backend.flush();
             self.modules = 0;
+            self.yields.clear();
             self.stats.flushes += 1;
         }
     }
@@ -172,7 +213,7 @@ impl Jit {
             .collect();
         format!(
             "jit: {} regions ({} instructions, {} KiB of wasm, {} rejected) compiled in {:.3} s, \
-             {} flushes; {} calls; exits: {}",
+             {} flushes; {} calls, {} regions demoted; exits: {}",
             s.regions,
             s.insns,
             s.bytes / 1024,
@@ -180,6 +221,7 @@ impl Jit {
             s.compile_time.as_secs_f64(),
             s.flushes,
             s.enters,
+            s.demoted,
             exits.join(", ")
         )
     }
