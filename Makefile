@@ -83,6 +83,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

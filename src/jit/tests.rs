@@ -208,3 +208,88 @@ fn exit_words_round_trip() {
     assert_eq!(Exit::decode(0xff).0, Exit::Interp);
     assert!(Exit::Slow.needs_interpreter() && !Exit::Jump.needs_interpreter());
 }
+
+/// A backend that validates and counts modules, and whose generated code does
+/// nothing but ask for the interpreter (so programs still run, on the interpreter).
+#[derive(Default)]
+struct Recorder {
+    compiled: std::rc::Rc<std::cell::Cell<(u32, u32, u32)>>, // modules, enters, flushes
+}
+
+impl super::backend::Backend for Recorder {
+    fn compile(&mut self, module: &[u8]) -> Result<u32, String> {
+        validate(module)?;
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m + 1, e, f));
+        Ok(m)
+    }
+    fn enter(&mut self, _: u32, _: u32, _: u32) -> u32 {
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m, e + 1, f));
+        Exit::Interp as u32
+    }
+    fn flush(&mut self) {
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m, e, f + 1));
+    }
+}
+
+/// The instruction word of `op` with the operands its format uses (I, B or none).
+fn word(op: Opcode, rd: u32, rs1: u32, rs2: u32, imm: i32) -> u32 {
+    let base = ROWS.iter().find(|r| r.op == op).expect("row").matches;
+    let imm = imm as u32;
+    base | match op.format() {
+        Format::I => rd << 7 | rs1 << 15 | (imm & 0xfff) << 20,
+        Format::B => {
+            rs1 << 15
+                | rs2 << 20
+                | (imm >> 11 & 1) << 7
+                | (imm >> 1 & 0xf) << 8
+                | (imm >> 5 & 0x3f) << 25
+                | (imm >> 12 & 1) << 31
+        }
+        _ => 0,
+    }
+}
+
+/// Tiering through the interpreter's run loop: a hot loop gets its region compiled
+/// once at the threshold, generated code is entered from then on, leaving for the
+/// interpreter never stalls the program, and a store to the code flushes the JIT.
+#[test]
+fn hot_blocks_are_compiled_once_and_entered() {
+    use crate::hart::{Hart, Trap};
+    use crate::interp::{run, CodeCache};
+    use crate::mem::{Mem, VmaKind, R, W, X};
+    const CODE: u64 = 0x10000;
+    let mut mem = Mem::new(1 << 24);
+    mem.map(CODE, 0x1000, R | W | X, VmaKind::Anon);
+    let program = [
+        word(Opcode::Addi, 5, 5, 0, 1),
+        word(Opcode::Bne, 0, 5, 6, -4),
+        word(Opcode::Ebreak, 0, 0, 0, 0),
+    ];
+    let bytes: Vec<u8> = program.iter().flat_map(|w| w.to_le_bytes()).collect();
+    mem.fill(CODE, &bytes);
+    let recorder = Recorder::default();
+    let counts = recorder.compiled.clone();
+    let mut code = CodeCache::default();
+    code.jit = Some(super::Jit::with_backend(Box::new(recorder), LAYOUT, 3));
+    let mut hart = Hart {
+        pc: CODE,
+        ..Hart::default()
+    };
+    hart.x[6] = 100;
+    assert_eq!(run(&mut hart, &mut mem, &mut code, 1 << 20), Some(Trap::Ebreak));
+    assert_eq!(hart.x[5], 100);
+    let (modules, enters, flushes) = counts.get();
+    assert_eq!((modules, flushes), (1, 0));
+    assert!(enters >= 90, "{enters} calls");
+
+    // A store into the code page drops the decoded code and everything compiled.
+    assert_eq!(
+        mem.store(CODE + 8, word(Opcode::Ebreak, 0, 0, 0, 0).to_le_bytes()),
+        Err(Trap::CodeModified { addr: CODE + 8 })
+    );
+    code.invalidate(&mut mem, CODE, CODE + 0x1000);
+    assert_eq!(counts.get().2, 1);
+}
