@@ -32,10 +32,16 @@ setup:
 # ---- build ----------------------------------------------------------------------------
 build: component launcher native
 
+# Two components from one crate: the portable world (dist/mvvm.wasm, WASI imports
+# only, interpreter only) and the JIT world (dist/mvvm-jit.wasm, `--features jit`,
+# which imports mvvm:vm/jit from the launcher). The JIT build has its own target
+# directory so that the two feature sets do not keep rebuilding each other.
 component:
 	$(CARGO) build --release --target wasm32-wasip2 --lib
 	mkdir -p $(DIST)
 	cp target/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm.wasm
+	$(CARGO) build --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit
+	cp target/jit/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm-jit.wasm
 
 launcher:
 	$(CARGO) build --release -p mvvm-host
@@ -65,7 +71,7 @@ test-host:
 	$(CARGO) test --release -p mvvm-host
 
 e2e: guests
-	MVVM_RUNNERS=native,launcher,wasmtime $(CARGO) test --release --test e2e
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
@@ -77,6 +83,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

@@ -16,8 +16,9 @@ Options (and the environment variables that set them):
   -s size          stack size (suffixes k, M, G)                        QEMU_STACK_SIZE
   -m size          guest memory limit (default 1G, at most 3G)          MVVM_MEMORY
   -strace          log system calls                                    QEMU_STRACE
-  -d item[,...]    log in_asm, exec, cpu, stats                        QEMU_LOG
+  -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
+  -jit-threshold n block executions before the JIT compiles (0: off)   MVVM_JIT_THRESHOLD
   -version         print the version
   -h, -help        print this help";
 
@@ -40,9 +41,10 @@ fn parse_log(items: &str) -> Result<LogItems, String> {
             "exec" => l.exec = true,
             "cpu" => l.cpu = true,
             "stats" => l.stats = true,
+            "jit" => l.jit = true,
             _ => {
                 return Err(format!(
-                    "unknown -d item '{item}' (known: in_asm, exec, cpu, stats)"
+                    "unknown -d item '{item}' (known: in_asm, exec, cpu, stats, jit)"
                 ))
             }
         }
@@ -89,6 +91,11 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
     if let Some(s) = var("MVVM_MEMORY") {
         opts.mem_size = parse_size(&s).ok_or_else(|| usage(format!("bad MVVM_MEMORY '{s}'")))?;
     }
+    if let Some(s) = var("MVVM_JIT_THRESHOLD") {
+        opts.jit_threshold = s
+            .parse()
+            .map_err(|_| usage(format!("bad MVVM_JIT_THRESHOLD '{s}'")))?;
+    }
     if let Some(list) = var("QEMU_SET_ENV") {
         for kv in list.split(',') {
             set_env(&mut env, kv)?;
@@ -132,6 +139,12 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                     parse_size(&v).ok_or_else(|| usage(format!("bad memory size '{v}'")))?;
             }
             "strace" => opts.strace = true,
+            "jit-threshold" => {
+                let v = value()?;
+                opts.jit_threshold = v
+                    .parse()
+                    .map_err(|_| usage(format!("bad JIT threshold '{v}'")))?;
+            }
             "d" => opts.log = parse_log(&value()?).map_err(usage)?,
             "D" => opts.log_file = Some(value()?),
             "version" => {

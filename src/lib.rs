@@ -5,6 +5,7 @@
 //! - [`isa`]: the instruction table, decoder and disassembler (no state),
 //! - [`hart`]: registers and traps, [`mem`]: the guest address space,
 //! - [`interp`]: instruction semantics, the decoded-code cache and run loop,
+//! - [`jit`]: hot code translated to wasm modules that the host compiles,
 //! - [`loader`]: ELF loading and the initial stack,
 //! - [`linux`]: system calls, grouped by subsystem,
 //! - [`machine`]: a guest process tying these together, [`cli`]: the command line.
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod hart;
 pub mod interp;
 pub mod isa;
+pub mod jit;
 pub mod linux;
 pub mod loader;
 pub mod machine;

@@ -3,6 +3,7 @@
 
 use crate::hart::{Hart, Trap};
 use crate::interp::{self, CodeCache};
+use crate::jit::Jit;
 use crate::linux::{self, signal, thread, ExitStatus, Os};
 use crate::loader::{self, LoadError, StackInfo};
 use crate::mem::Mem;
@@ -24,6 +25,10 @@ pub struct Options {
     pub log: LogItems,
     /// `-D`: where `-d` output goes (stderr if `None`).
     pub log_file: Option<String>,
+    /// Executions of a block before the JIT compiles its region (`-jit-threshold`);
+    /// 0 turns the JIT off. Without a host JIT (natively, or in the portable
+    /// component) this is ignored.
+    pub jit_threshold: u32,
 }
 
 impl Default for Options {
@@ -35,6 +40,7 @@ impl Default for Options {
             strace: false,
             log: LogItems::default(),
             log_file: None,
+            jit_threshold: crate::jit::DEFAULT_THRESHOLD,
         }
     }
 }
@@ -50,6 +56,8 @@ pub struct LogItems {
     pub cpu: bool,
     /// Instructions retired and run time, at exit (an MVVM extension).
     pub stats: bool,
+    /// What the JIT compiled and how generated code exited, at exit (MVVM).
+    pub jit: bool,
 }
 
 impl LogItems {
@@ -137,10 +145,16 @@ impl Machine {
         };
         let mut os = Os::new(cwd, String::new(), opts.sysroot.clone());
         os.strace = opts.strace;
+        let mut mem = Mem::new(opts.mem_size);
+        let mut code = CodeCache::default();
+        // Per-block logging needs every block interpreted.
+        if opts.jit_threshold > 0 && !opts.log.per_block() {
+            code.jit = Jit::new(&mut mem, opts.jit_threshold).ok();
+        }
         Ok(Machine {
             hart: Hart::default(),
-            mem: Mem::new(opts.mem_size),
-            code: CodeCache::default(),
+            mem,
+            code,
             os,
             stack_size: opts.stack_size,
             log: opts.log,
@@ -250,6 +264,13 @@ impl Machine {
                 "stats: {n} instructions in {secs:.3} s ({:.1} MIPS)",
                 n as f64 / secs / 1e6
             );
+        }
+        if self.log.jit {
+            let report = match &self.code.jit {
+                Some(jit) => jit.report(),
+                None => "jit: off".to_string(),
+            };
+            let _ = writeln!(self.log_out, "{report}");
         }
         let _ = self.log_out.flush();
         if let ExitStatus::Signaled(sig) = status {

@@ -19,8 +19,11 @@
 //! - `MVVM_RUNNERS`: comma-separated runners, default `native`:
 //!   - `native`: the natively built emulator (`MVVM_BIN`, default the `mvvm`
 //!     binary Cargo built for this test, i.e. `target/release/mvvm`);
-//!   - `launcher`: `dist/mvvm` (`MVVM_LAUNCHER`), the native wasmtime
-//!     launcher running the component;
+//!   - `launcher`: `dist/mvvm --jit=off` (`MVVM_LAUNCHER`), the native
+//!     wasmtime launcher running the portable component (interpreter only);
+//!   - `launcher-jit`: `dist/mvvm --jit=on -jit-threshold 1`, the launcher
+//!     running the JIT component with every block translated on its first
+//!     execution (everything translatable runs as generated code);
 //!   - `wasmtime`: `wasmtime run --dir /::/ --env K=V.. dist/mvvm.wasm`
 //!     (`WASMTIME`, `MVVM_WASM`); WASI 0.2 can only exit with 0 or 1, so only
 //!     "status == 0" is compared.
@@ -85,6 +88,7 @@ struct Program {
 enum Runner {
     Native(PathBuf),
     Launcher(PathBuf),
+    LauncherJit(PathBuf),
     Wasmtime { wasmtime: PathBuf, wasm: PathBuf },
 }
 
@@ -93,6 +97,7 @@ impl Runner {
         match self {
             Runner::Native(_) => "native",
             Runner::Launcher(_) => "launcher",
+            Runner::LauncherJit(_) => "launcher-jit",
             Runner::Wasmtime { .. } => "wasmtime",
         }
     }
@@ -106,7 +111,9 @@ impl Runner {
     fn hint(&self) -> &'static str {
         match self {
             Runner::Native(_) => "build it with `make native`, or set MVVM_BIN",
-            Runner::Launcher(_) => "build it with `make launcher`, or set MVVM_LAUNCHER",
+            Runner::Launcher(_) | Runner::LauncherJit(_) => {
+                "build it with `make launcher component`, or set MVVM_LAUNCHER"
+            }
             Runner::Wasmtime { .. } => {
                 "install wasmtime (`make setup`) and build dist/mvvm.wasm (`make component`), \
                  or set WASMTIME / MVVM_WASM"
@@ -117,7 +124,12 @@ impl Runner {
     /// Program and leading arguments, before `[-L sysroot] binary args...`.
     fn command_prefix(&self, env: &[(String, String)]) -> (PathBuf, Vec<OsString>) {
         match self {
-            Runner::Native(bin) | Runner::Launcher(bin) => (bin.clone(), Vec::new()),
+            Runner::Native(bin) => (bin.clone(), Vec::new()),
+            Runner::Launcher(bin) => (bin.clone(), vec!["--jit=off".into()]),
+            Runner::LauncherJit(bin) => (
+                bin.clone(),
+                vec!["--jit=on".into(), "-jit-threshold".into(), "1".into()],
+            ),
             Runner::Wasmtime { wasmtime, wasm } => {
                 let mut args: Vec<OsString> = vec!["run".into(), "--dir".into(), "/::/".into()];
                 for (k, v) in env {
@@ -242,6 +254,9 @@ fn selected_runners(root: &Path) -> Result<Vec<Runner>, String> {
             "launcher" => Runner::Launcher(
                 env_path("MVVM_LAUNCHER").unwrap_or_else(|| root.join("dist/mvvm")),
             ),
+            "launcher-jit" => Runner::LauncherJit(
+                env_path("MVVM_LAUNCHER").unwrap_or_else(|| root.join("dist/mvvm")),
+            ),
             "wasmtime" => Runner::Wasmtime {
                 wasmtime: env_path("WASMTIME")
                     .or_else(|| find_in_path("wasmtime"))
@@ -250,7 +265,7 @@ fn selected_runners(root: &Path) -> Result<Vec<Runner>, String> {
             },
             other => {
                 return Err(format!(
-                    "MVVM_RUNNERS: unknown runner {other:?} (known: native, launcher, wasmtime)"
+                    "MVVM_RUNNERS: unknown runner {other:?} (known: native, launcher, launcher-jit, wasmtime)"
                 ))
             }
         };

@@ -9,17 +9,22 @@
 //! a changed component or launcher simply misses the cache. The cache is
 //! best effort: when it can't be read or written the component is compiled in
 //! memory. Old artifacts are not removed; deleting the directory is safe.
+//!
+//! The modules the JIT generates are cached the same way, in the `jit/`
+//! subdirectory ([`module`]): a program run twice finds its hot code compiled.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 use wasmtime::error::Context as _;
-use wasmtime::Engine;
+use wasmtime::{Engine, Module};
 
 /// The Wasmtime release the launcher is pinned to, part of every cache key.
 const WASMTIME_VERSION: &str = "48.0.8";
@@ -50,8 +55,57 @@ pub fn load(engine: &Engine, path: &Path) -> wasmtime::Result<Component> {
     }
     let component = compile(engine, &bytes, path)?;
     // Best effort: a read-only or full cache must not stop the emulator.
-    let _ = store(&dir, &artifact, &component);
+    if let Ok(data) = component.serialize() {
+        let _ = store(&dir, &artifact, &data);
+    }
     Ok(component)
+}
+
+/// Returns the compiled form of the core module `bytes`, from the cache's `jit/`
+/// directory when possible.
+pub fn module(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Module> {
+    let Some(dir) = cache_dir().and_then(|d| {
+        let jit = d.join("jit");
+        fs::DirBuilder::new().mode(0o700).create(&jit).ok();
+        jit.is_dir().then_some(jit)
+    }) else {
+        return Module::new(engine, bytes);
+    };
+    let artifact = dir.join(format!("{}.cwasm", key(engine, bytes)));
+    if artifact.is_file() {
+        // SAFETY: as for components in `load`: files here are only written by
+        // `store`, atomically, from `Module::serialize` of this Wasmtime version,
+        // under a name keyed by the module's content hash and the engine settings,
+        // in a directory private to the user; Wasmtime checks version and settings.
+        if let Ok(module) = unsafe { Module::deserialize_file(engine, &artifact) } {
+            return Ok(module);
+        }
+    }
+    let module = Module::new(engine, bytes)?;
+    if let Ok(data) = module.serialize() {
+        write_behind(dir, artifact, data);
+    }
+    Ok(module)
+}
+
+/// Stores an artifact from a background thread, so that the emulator does not wait
+/// for the disk (each store syncs its file). Writes still pending when the process
+/// exits are lost, which only costs a compilation next time.
+fn write_behind(dir: PathBuf, artifact: PathBuf, data: Vec<u8>) {
+    type Job = (PathBuf, PathBuf, Vec<u8>);
+    static WRITER: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    let writer = WRITER.get_or_init(|| {
+        let (tx, rx) = channel::<Job>();
+        std::thread::spawn(move || {
+            for (dir, artifact, data) in rx {
+                let _ = store(&dir, &artifact, &data);
+            }
+        });
+        Mutex::new(tx)
+    });
+    if let Ok(tx) = writer.lock() {
+        let _ = tx.send((dir, artifact, data));
+    }
 }
 
 fn compile(engine: &Engine, bytes: &[u8], path: &Path) -> wasmtime::Result<Component> {
@@ -91,13 +145,16 @@ fn key(engine: &Engine, bytes: &[u8]) -> String {
     hex
 }
 
-/// Writes the compiled component to `artifact` atomically.
-fn store(dir: &Path, artifact: &Path, component: &Component) -> wasmtime::Result<()> {
-    let data = component.serialize()?;
-    let tmp = dir.join(format!(".tmp-{}", std::process::id()));
+/// Writes a serialized artifact to `artifact` atomically.
+fn store(dir: &Path, artifact: &Path, data: &[u8]) -> wasmtime::Result<()> {
+    let tmp = dir.join(format!(
+        ".tmp-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
-        file.write_all(&data)?;
+        file.write_all(data)?;
         file.sync_all()?;
         fs::rename(&tmp, artifact)
     })();

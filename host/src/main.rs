@@ -2,7 +2,7 @@
 //! launcher of the MVVM emulator component.
 //!
 //! ```text
-//! mvvm [--dir HOST[::GUEST]]... [--component PATH] [emulator options] program [args...]
+//! mvvm [--dir HOST[::GUEST]]... [--component PATH] [--jit=on|off] [emulator options] program [args...]
 //! ```
 //!
 //! The emulator itself is a WASI 0.2 component (`mvvm.wasm`) that exports
@@ -16,6 +16,10 @@
 //!     read-write at guest path `GUEST` (default: `HOST`), as
 //!     `wasmtime run --dir` does.
 //!   - `--component PATH`: the component to run.
+//!   - `--jit=on|off` (or `--jit on|off`): run the emulator with its JIT tier
+//!     (`mvvm-jit.wasm`, whose hot code this launcher compiles; see [`jit`]) or
+//!     the interpreter only (`mvvm.wasm`). Default: on when `mvvm-jit.wasm` is
+//!     next to this executable.
 //! - **File system:** with no `--dir`, the host's `/` is preopened as `/`, so
 //!   the guest sees the whole file system, as under qemu-user. `PWD` is set
 //!   to the guest path of the host's current directory (the directory itself
@@ -28,8 +32,10 @@
 //!   loopback peers: connect, send, accept and receive need a loopback
 //!   address, and binds a loopback or the wildcard address.
 //! - **Component:** `--component PATH`, else `$MVVM_COMPONENT`, else
-//!   `mvvm.wasm` next to this executable. Its compiled form is cached (see
-//!   [`cache`]), so a warm start takes a few milliseconds.
+//!   `mvvm-jit.wasm` or `mvvm.wasm` (as `--jit` says) next to this executable.
+//!   Its compiled form is cached (see [`cache`]), so a warm start takes a few
+//!   milliseconds. Either world can be run with either `--jit` setting: with
+//!   `--jit=off` the JIT import is still there but refuses to start.
 //! - **Memory:** the component may grow its linear memory up to the 4 GiB
 //!   wasm32 limit; the store sets no limit, and Wasmtime's default 4 GiB
 //!   reservation lets it grow in place (only touched pages use RAM).
@@ -42,20 +48,25 @@
 //! launcher's own options also exit with 125.
 
 mod cache;
+mod jit;
 mod state;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use wasmtime::component::Linker;
+use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine, Store};
 
 use state::{Preopen, State};
 
+// The JIT world is a superset of the portable one (same exports, one more import),
+// so these bindings run both components.
 wasmtime::component::bindgen!({
     path: "../wit",
-    world: "mvvm",
+    world: "mvvm-jit",
+    imports: { default: trappable },
 });
 
 /// Exit status for failures of the launcher or the emulator itself.
@@ -66,6 +77,8 @@ const INTERNAL_ERROR: u8 = 125;
 struct Options {
     preopens: Vec<Preopen>,
     component: Option<PathBuf>,
+    /// `--jit`: `None` means on when `mvvm-jit.wasm` exists.
+    jit: Option<bool>,
     /// The component's argv, starting with `mvvm`.
     argv: Vec<String>,
 }
@@ -101,7 +114,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (&*arg, None),
         };
-        if name != "--dir" && name != "--component" {
+        if name != "--dir" && name != "--component" && name != "--jit" {
             break;
         }
         let name = name.to_owned();
@@ -112,6 +125,14 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
         };
         if name == "--component" {
             options.component = Some(PathBuf::from(value));
+            continue;
+        }
+        if name == "--jit" {
+            options.jit = Some(match value.to_str() {
+                Some("on") => true,
+                Some("off") => false,
+                _ => return Err(format!("--jit {}: say on or off", value.to_string_lossy())),
+            });
             continue;
         }
         let value = value
@@ -143,39 +164,55 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
     Ok(options)
 }
 
-/// Where the component is: `--component`, `$MVVM_COMPONENT`, or next to us.
-fn component_path(options: &Options) -> wasmtime::Result<PathBuf> {
+/// Where the component is (`--component`, `$MVVM_COMPONENT`, or next to us) and
+/// whether its JIT runs.
+fn component_path(options: &Options) -> wasmtime::Result<(PathBuf, bool)> {
+    let jit = options.jit;
     if let Some(path) = &options.component {
-        return Ok(path.clone());
+        return Ok((path.clone(), jit.unwrap_or(true)));
     }
     if let Some(path) = std::env::var_os("MVVM_COMPONENT").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
+        return Ok((PathBuf::from(path), jit.unwrap_or(true)));
     }
     let exe = std::env::current_exe()
         .map_err(|e| wasmtime::format_err!("cannot locate the launcher executable: {e}"))?;
-    let path = exe.with_file_name("mvvm.wasm");
+    let with_jit = exe.with_file_name("mvvm-jit.wasm");
+    let jit = jit.unwrap_or_else(|| with_jit.exists());
+    let path = if jit {
+        with_jit
+    } else {
+        exe.with_file_name("mvvm.wasm")
+    };
     if !path.exists() {
         wasmtime::bail!(
             "no component at {} (use --component PATH or MVVM_COMPONENT)",
             path.display()
         );
     }
-    Ok(path)
+    Ok((path, jit))
 }
 
 /// Loads and runs the component; returns the guest's exit status.
 fn run(options: Options) -> wasmtime::Result<u8> {
+    let (path, jit) = component_path(&options)?;
     let mut config = Config::new();
     config
         .strategy(wasmtime::Strategy::Cranelift)
         .wasm_component_model(true);
+    let creator = jit.then(|| Arc::new(jit::Creator::default()));
+    if let Some(creator) = &creator {
+        jit::configure(&mut config, creator.clone());
+    }
     let engine = Engine::new(&config)?;
 
-    let component = cache::load(&engine, &component_path(&options)?)?;
+    let component = cache::load(&engine, &path)?;
     let mut linker = Linker::<State>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    let mut store = Store::new(&engine, State::new(&options.argv, &options.preopens)?);
-    let mvvm = Mvvm::instantiate(&mut store, &component, &linker)?;
+    mvvm::vm::jit::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)?;
+    let jit_host = jit::JitHost::new(&engine, creator);
+    let state = State::new(&options.argv, &options.preopens, jit_host)?;
+    let mut store = Store::new(&engine, state);
+    let mvvm = MvvmJit::instantiate(&mut store, &component, &linker)?;
 
     let ran = match mvvm.wasi_cli_run().call_run(&mut store) {
         Ok(ran) => ran,

@@ -1,4 +1,5 @@
-//! Store data for the component: the WASI context and its resource table.
+//! Store data for the component: the WASI context and its resource table, and the
+//! host's JIT (which owns the separate JIT store).
 //!
 //! [`State::new`] decides what the emulator component may touch on the host:
 //! the given preopened directories, the inherited standard streams and
@@ -6,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::jit::JitHost;
 use wasmtime::component::ResourceTable;
 use wasmtime::error::Context as _;
 use wasmtime_wasi::sockets::SocketAddrUse;
@@ -24,6 +26,8 @@ pub struct Preopen {
 pub struct State {
     wasi: WasiCtx,
     table: ResourceTable,
+    /// The `mvvm:vm/jit` implementation (the JIT store lives here).
+    pub jit: JitHost,
 }
 
 impl State {
@@ -35,7 +39,7 @@ impl State {
     /// replaced by the guest path of the host's current directory (see
     /// [`guest_cwd`]), which the component uses to resolve relative paths, or
     /// removed when no preopen contains the current directory.
-    pub fn new(argv: &[String], preopens: &[Preopen]) -> wasmtime::Result<Self> {
+    pub fn new(argv: &[String], preopens: &[Preopen], jit: JitHost) -> wasmtime::Result<Self> {
         let mut builder = WasiCtx::builder();
         builder
             .args(argv)
@@ -82,6 +86,7 @@ impl State {
         Ok(Self {
             wasi: builder.build(),
             table: ResourceTable::new(),
+            jit,
         })
     }
 }

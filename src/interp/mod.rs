@@ -7,14 +7,17 @@
 //! them (self-modifying code, a guest JIT), `fence.i`, and unmapping or
 //! re-protecting them drop the stale blocks.
 //!
-//! Handlers (`exec`) are pure semantics; counting, caching and trap routing happen
-//! here.
+//! Handlers (`exec`) are pure semantics; counting, caching, trap routing and tiering
+//! happen here: with a [`Jit`] attached, each block counts its executions, a block
+//! that reaches the JIT's threshold gets its region compiled, and blocks with a
+//! translation run as generated code (see `crate::jit`).
 
 mod exec;
 pub mod fp;
 
 use crate::hart::{Hart, Trap};
 use crate::isa::{self, Insn};
+use crate::jit::{self, Jit, Region};
 use crate::mem::{Mem, PAGE};
 use std::collections::HashMap;
 
@@ -31,6 +34,19 @@ struct Block {
     insns: Box<[Insn]>,
     /// The last instruction sets the pc itself.
     ends_in_jump: bool,
+    /// How the block runs when a JIT is attached.
+    tier: Tier,
+}
+
+/// Where a block stands with the JIT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tier {
+    /// Interpreted; executed this many times so far.
+    Cold(u32),
+    /// Runs as generated code: function `func`, entered at its block `entry`.
+    Jit { func: u32, entry: u32 },
+    /// Interpreted for good (no region can start here).
+    Never,
 }
 
 /// Decoded blocks by guest pc.
@@ -41,6 +57,8 @@ pub struct CodeCache {
     /// Direct-mapped front of `by_pc`: `(pc, block)`, pc 0 meaning empty (page 0 is
     /// never executable).
     fast: Box<[(u64, u32)]>,
+    /// The JIT tier, when there is one; it survives flushes of the cache.
+    pub jit: Option<Jit>,
 }
 
 impl Default for CodeCache {
@@ -50,6 +68,7 @@ impl Default for CodeCache {
             by_pc: HashMap::new(),
             by_page: HashMap::new(),
             fast: vec![(0, 0); FAST_SLOTS].into_boxed_slice(),
+            jit: None,
         }
     }
 }
@@ -125,6 +144,7 @@ impl CodeCache {
             end: at,
             insns: insns.into_boxed_slice(),
             ends_in_jump,
+            tier: Tier::Cold(0),
         });
         self.by_pc.insert(pc, idx);
         self.fast[slot(pc)] = (pc, idx);
@@ -152,12 +172,102 @@ impl CodeCache {
         if self.by_pc.is_empty() {
             self.blocks.clear();
         }
+        self.flush_jit();
     }
 
     /// Drops all decoded code.
     pub fn flush(&mut self, mem: &mut Mem) {
         mem.clear_code_marks(0, mem.size());
+        let jit = self.jit.take();
         *self = CodeCache::default();
+        self.jit = jit;
+        if let Some(jit) = &mut self.jit {
+            jit.flush();
+        }
+    }
+
+    /// Drops all generated code; every block starts counting again.
+    fn flush_jit(&mut self) {
+        let Some(jit) = &mut self.jit else { return };
+        jit.flush();
+        for b in &mut self.blocks {
+            b.tier = Tier::Cold(0);
+        }
+    }
+
+    /// The JIT's part of running block `idx`: runs it as generated code when it has
+    /// a translation (compiling its region first when it just became hot). Returns
+    /// why generated code stopped and the loop iterations it took, or `None` when
+    /// the block is to be interpreted.
+    fn tier_up(
+        &mut self,
+        mem: &mut Mem,
+        hart: &mut Hart,
+        idx: u32,
+    ) -> Option<(jit::abi::Exit, u32)> {
+        let jit = self.jit.as_mut()?;
+        let block = &mut self.blocks[idx as usize];
+        let (func, entry) = match block.tier {
+            Tier::Jit { func, entry } => (func, entry),
+            Tier::Never => return None,
+            Tier::Cold(n) if n + 1 < jit.threshold => {
+                block.tier = Tier::Cold(n + 1);
+                return None;
+            }
+            Tier::Cold(_) => self.compile_region(mem, idx)?,
+        };
+        let jit = self.jit.as_mut()?;
+        let (exit, iters, demote) = jit.enter(hart, func, entry);
+        if demote {
+            for b in &mut self.blocks {
+                if matches!(b.tier, Tier::Jit { func: f, .. } if f == func) {
+                    b.tier = Tier::Never;
+                }
+            }
+        }
+        Some((exit, iters))
+    }
+
+    /// Compiles the region that grows from block `idx` and points its blocks at the
+    /// generated function; returns the head's `(func, entry)`.
+    fn compile_region(&mut self, mem: &mut Mem, idx: u32) -> Option<(u32, u32)> {
+        if self.jit.as_ref().is_some_and(Jit::full) {
+            self.flush_jit();
+        }
+        let head = self.blocks[idx as usize].pc;
+        let region = Region::discover(
+            head,
+            |pc| {
+                let i = match self.lookup(pc) {
+                    Some(i) => i,
+                    None => self.translate(mem, pc).ok()?,
+                };
+                Some(self.blocks[i as usize].insns.to_vec())
+            },
+            jit::lower::translatable,
+        );
+        let func = match region.as_ref().and_then(|r| self.jit.as_mut()?.compile(r)) {
+            Some(func) => func,
+            None => {
+                self.blocks[idx as usize].tier = Tier::Never;
+                return None;
+            }
+        };
+        let region = region?;
+        for (entry, b) in region.blocks.iter().enumerate() {
+            let Some(i) = self.lookup(b.pc) else { continue };
+            let block = &mut self.blocks[i as usize];
+            if matches!(block.tier, Tier::Cold(_)) || i == idx {
+                block.tier = Tier::Jit {
+                    func,
+                    entry: entry as u32,
+                };
+            }
+        }
+        match self.blocks[idx as usize].tier {
+            Tier::Jit { func, entry } => Some((func, entry)),
+            _ => None,
+        }
     }
 }
 
@@ -166,6 +276,8 @@ impl CodeCache {
 /// have run (then `None`). On return `hart.pc` points at the trapping instruction
 /// (for `Ecall`: at the `ecall`).
 pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64) -> Option<Trap> {
+    // Set when generated code left an instruction for the interpreter to run.
+    let mut interpret = false;
     while budget > 0 {
         budget -= 1;
         let pc = hart.pc;
@@ -176,6 +288,13 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
                 Err(t) => return Some(t),
             },
         };
+        if !std::mem::take(&mut interpret) {
+            if let Some((exit, iters)) = code.tier_up(mem, hart, idx) {
+                budget = budget.saturating_sub(iters as u64);
+                interpret = exit.needs_interpreter();
+                continue;
+            }
+        }
         let block = &code.blocks[idx as usize];
         let (body, last) = match block.insns.split_last() {
             Some((last, body)) if block.ends_in_jump => (body, Some(last)),

@@ -134,6 +134,19 @@ impl Mem {
         self.ram.as_ptr()
     }
 
+    /// Where guest RAM and the permission bytes are, for generated code. Only
+    /// meaningful in the component (wasm32 addresses). Generated code reads the
+    /// permissions and reads and writes guest RAM behind this `Mem`'s back, but only
+    /// while the JIT runs it (`jit::Jit::enter`), never while Rust code uses them;
+    /// neither allocation ever moves.
+    pub fn jit_layout(&mut self) -> crate::jit::abi::Layout {
+        crate::jit::abi::Layout {
+            ram_base: self.ram.as_mut_ptr() as usize as u32,
+            ram_size: self.size(),
+            perms_base: self.perms.as_ptr() as usize as u32,
+        }
+    }
+
     fn perm(&self, page: u64) -> u8 {
         self.perms.get(page as usize).copied().unwrap_or(0)
     }

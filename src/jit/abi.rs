@@ -1,0 +1,102 @@
+//! The contract between the component and the modules it generates (the host side is
+//! described in `wit/jit.wit`): what a module imports and exports, where it finds the
+//! guest's registers, and what the word it returns means.
+//!
+//! A generated module imports the component's memory (aliased by the host) and the
+//! shared funcref table, and exports one function per region, `f0`, of type
+//! `(state: i32, entry: i32) -> i32`:
+//! - `state` is the component address of the [`Hart`]; registers are read at entry
+//!   and written back at every exit, `pc` and `instret` are written at exits;
+//! - `entry` is the index, in the region's layout, of the block to start at;
+//! - the result is an exit word: an [`Exit`] reason in the low 8 bits and, above
+//!   them, the number of loop iterations (back edges) taken, at most [`FUEL`].
+//!
+//! Every exit leaves `hart.pc` at the next guest instruction to run.
+
+use crate::hart::Hart;
+use std::mem::offset_of;
+
+/// Module and field names of the imported memory (the host's alias of ours).
+pub const MEMORY_IMPORT: (&str, &str) = ("env", "memory");
+/// Module and field names of the imported shared funcref table.
+pub const TABLE_IMPORT: (&str, &str) = ("env", "table");
+/// Export name of a region's function.
+pub const REGION_EXPORT: &str = "f0";
+
+/// Offset of `x[0]` in [`Hart`] (register `r` is at `X + 8 * r`).
+pub const X: u64 = offset_of!(Hart, x) as u64;
+/// Offset of the pc in [`Hart`].
+pub const PC: u64 = offset_of!(Hart, pc) as u64;
+/// Offset of the retired-instruction counter in [`Hart`].
+pub const INSTRET: u64 = offset_of!(Hart, instret) as u64;
+
+/// Back edges one call may take before it returns with [`Exit::Budget`], so that the
+/// run loop gets to deliver signals and timers. About a millisecond of a tight loop.
+pub const FUEL: u32 = 1 << 16;
+
+/// Why generated code returned. In every case `hart.pc` says where to continue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Control left the region (an indirect jump, or a target outside it).
+    Jump = 0,
+    /// An instruction the JIT does not translate: interpret it.
+    Interp = 1,
+    /// A load or store the fast path does not handle (a fault, a page holding code,
+    /// a page crossing): interpret it.
+    Slow = 2,
+    /// A system call (`ecall`): interpret it.
+    Syscall = 3,
+    /// [`FUEL`] back edges were taken.
+    Budget = 4,
+}
+
+impl Exit {
+    /// Every reason, in numeric order.
+    pub const ALL: [Exit; 5] = [
+        Exit::Jump,
+        Exit::Interp,
+        Exit::Slow,
+        Exit::Syscall,
+        Exit::Budget,
+    ];
+
+    /// Splits an exit word into the reason and the loop iterations taken. An
+    /// unknown reason (which generated code never returns) reads as `Interp`.
+    pub fn decode(word: u32) -> (Exit, u32) {
+        let reason = Exit::ALL
+            .get((word & 0xff) as usize)
+            .copied()
+            .unwrap_or(Exit::Interp);
+        (reason, word >> 8)
+    }
+
+    /// Whether the instruction at `hart.pc` must be run by the interpreter before
+    /// generated code may run again (else the same exit would repeat forever).
+    pub fn needs_interpreter(self) -> bool {
+        matches!(self, Exit::Interp | Exit::Slow | Exit::Syscall)
+    }
+
+    /// Lower-case name for statistics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Exit::Jump => "jump",
+            Exit::Interp => "interp",
+            Exit::Slow => "slow",
+            Exit::Syscall => "syscall",
+            Exit::Budget => "budget",
+        }
+    }
+}
+
+/// Where the things generated code touches live in the component's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Address of guest address 0 (the guest window's base).
+    pub ram_base: u32,
+    /// Size of the guest window in bytes (a multiple of the page size).
+    pub ram_size: u64,
+    /// Address of the per-page permission bytes (`mem::R`, `W`, `CODE`, ...), one
+    /// per guest page of the window.
+    pub perms_base: u32,
+}

@@ -1,0 +1,495 @@
+//! Module assembly: turns a [`Region`] into one core wasm module (see [`abi`] for its
+//! contract) with wasm-encoder, and the helpers the per-instruction lowerings in
+//! [`lower`](super::lower) are written with.
+//!
+//! The region's function keeps guest registers in wasm locals: they are loaded from
+//! the [`Hart`](crate::hart::Hart) at entry and written back on the single exit path.
+//! Its body is laid out as:
+//!
+//! ```text
+//! block $exit
+//!  block $budget  block $syscall  block $interp  block $slow  block $jump
+//!   loop $top                         ;; back edges: set $entry, br $top
+//!     block $B(n-1) ... block $B1
+//!       block $B0
+//!         local.get $entry
+//!         br_table $B0 .. $B(n-1)      ;; only when the region has several blocks
+//!       end  <code of block 0>        ;; forward edges to block j: br $Bj
+//!     end    <code of block 1>
+//!     ...
+//!   end
+//!   unreachable
+//!  end $jump: code = jump, br $exit   ;; an exit: pc_out = pc, br $<reason>
+//!  ... one such tail per reason
+//! end
+//! write back registers, pc, instret; return the exit word
+//! ```
+//!
+//! Every block's code ends in a branch, so a loop whose blocks are all in the region
+//! runs as a wasm loop without leaving the function. Guest loads and stores check
+//! the address against the window and the page's permission byte, and leave to the
+//! interpreter ([`Exit::Slow`]) whatever is not a plain access inside one page.
+
+use super::abi::{self, Exit, Layout};
+use super::region::Region;
+use crate::isa::Insn;
+use crate::mem::{CODE, PAGE, R, W};
+use wasm_encoder::{
+    BlockType, CodeSection, Encode, EntityType, ExportKind, ExportSection, Function,
+    FunctionSection, ImportSection, InstructionSink, MemArg, MemArgTarget, MemoryType, Module,
+    RefType, TableType, TypeSection, ValType,
+};
+
+pub use wasm_encoder::Instruction;
+
+// Locals of a region's function. Parameters first, then x1..x31, then temporaries.
+const STATE: u32 = 0;
+/// The `entry` parameter doubles as the dispatch index of the back-edge `br_table`.
+const ENTRY: u32 = 1;
+const FIRST_REG: u32 = 1; // x_r lives in local FIRST_REG + r, r in 1..=31
+const ADDR: u32 = 33;
+const PC_OUT: u32 = 34;
+const CODE_OUT: u32 = 35;
+const ITERS: u32 = 36;
+const ICOUNT: u32 = 37;
+/// Scratch i64 for lowerings (an indirect jump target).
+pub const TMP: u32 = 38;
+
+/// Most return sites an indirect jump compares its target with before it leaves.
+const MAX_RETURN_SITES: usize = 8;
+
+/// What the control stack holds, to turn branch targets into relative depths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Label {
+    Exit,
+    Reason(Exit),
+    Top,
+    Block(usize),
+    If,
+}
+
+/// Builds the body of one region's function; lowerings call its helpers.
+pub struct Emitter<'r> {
+    body: Vec<u8>,
+    labels: Vec<Label>,
+    layout: Layout,
+    region: &'r Region,
+    /// Layout index of the block being emitted.
+    block: usize,
+    /// Registers read or written (bit r), which are loaded at entry.
+    used: u32,
+    /// Registers written (bit r), which are stored at exit.
+    written: u32,
+}
+
+/// A memory access the lowerings ask for: its width and the wasm instruction.
+#[derive(Clone, Copy)]
+pub struct Access {
+    /// Bytes accessed.
+    pub size: u32,
+    /// The wasm load or store, given its memory argument.
+    pub op: fn(MemArg) -> Instruction<'static>,
+}
+
+fn memarg(offset: u64) -> MemArg {
+    MemArg {
+        offset,
+        align: 0,
+        target: MemArgTarget::Memory(0),
+        ordering: None,
+    }
+}
+
+impl<'r> Emitter<'r> {
+    /// Appends one wasm instruction.
+    pub fn op(&mut self, i: Instruction<'_>) -> &mut Self {
+        i.encode(&mut self.body);
+        self
+    }
+
+    /// The raw instruction sink, for sequences of plain wasm operators.
+    pub fn ins(&mut self) -> InstructionSink<'_> {
+        InstructionSink::new(&mut self.body)
+    }
+
+    /// Pushes guest register `r` (an i64; `x0` reads as 0).
+    pub fn get(&mut self, r: u8) -> &mut Self {
+        let r = r & 31;
+        if r == 0 {
+            self.ins().i64_const(0);
+        } else {
+            self.used |= 1 << r;
+            self.ins().local_get(FIRST_REG + r as u32);
+        }
+        self
+    }
+
+    /// Pops an i64 into guest register `r` (writes to `x0` are dropped).
+    pub fn set(&mut self, r: u8) -> &mut Self {
+        let r = r & 31;
+        if r == 0 {
+            self.ins().drop();
+        } else {
+            self.used |= 1 << r;
+            self.written |= 1 << r;
+            self.ins().local_set(FIRST_REG + r as u32);
+        }
+        self
+    }
+
+    /// Pushes an i64 constant.
+    pub fn imm(&mut self, v: i64) -> &mut Self {
+        self.ins().i64_const(v);
+        self
+    }
+
+    fn open(&mut self, label: Label, kind: fn(&mut InstructionSink<'_>, BlockType)) {
+        kind(&mut self.ins(), BlockType::Empty);
+        self.labels.push(label);
+    }
+
+    fn end(&mut self) {
+        self.labels.pop();
+        self.ins().end();
+    }
+
+    /// Relative depth of `label` for `br`.
+    fn depth(&self, label: Label) -> u32 {
+        let pos = self.labels.iter().rposition(|l| *l == label);
+        // The labels a block's code can name are always open while it is emitted.
+        let pos = pos.unwrap_or(0);
+        (self.labels.len() - 1 - pos) as u32
+    }
+
+    /// `if` on the i32 condition on the stack; `then` emits the body.
+    pub fn if_then(&mut self, then: impl FnOnce(&mut Self)) {
+        self.open(Label::If, |s, bt| {
+            s.if_(bt);
+        });
+        then(self);
+        self.end();
+    }
+
+    /// Leaves the function for `reason`, continuing at the pc in `PC_OUT`.
+    fn leave(&mut self, reason: Exit) {
+        let depth = self.depth(Label::Reason(reason));
+        self.ins().br(depth);
+    }
+
+    /// Leaves the function for `reason`, continuing at `pc`.
+    fn leave_to(&mut self, reason: Exit, pc: u64) {
+        self.ins().i64_const(pc as i64).local_set(PC_OUT);
+        self.leave(reason);
+    }
+
+    /// Leaves the function before the current instruction (at `pc`), for `reason`:
+    /// the interpreter runs that instruction next.
+    pub fn exit_before(&mut self, reason: Exit, pc: u64) {
+        self.leave_to(reason, pc);
+    }
+
+    /// Transfers control to `target` after the current (control) instruction: within
+    /// the region when it holds a block there, else out of the function.
+    pub fn goto(&mut self, target: u64) {
+        match self.region.index_of(target) {
+            Some(j) if j > self.block => {
+                let depth = self.depth(Label::Block(j));
+                self.ins().br(depth);
+            }
+            Some(j) => self.back_edge(j, target),
+            None => self.leave_to(Exit::Jump, target),
+        }
+    }
+
+    /// A backward (or self) edge to block `j`: one unit of fuel, then round the loop.
+    fn back_edge(&mut self, j: usize, target: u64) {
+        self.ins()
+            .local_get(ITERS)
+            .i32_const(1)
+            .i32_add()
+            .local_tee(ITERS)
+            .i32_const(abi::FUEL as i32)
+            .i32_ge_u();
+        self.if_then(|e| e.leave_to(Exit::Budget, target));
+        if self.region.blocks.len() > 1 {
+            self.ins().i32_const(j as i32).local_set(ENTRY);
+        }
+        let depth = self.depth(Label::Top);
+        self.ins().br(depth);
+    }
+
+    /// Transfers control to the address in [`TMP`] after the current (control)
+    /// instruction: to a return site of the region if it is one, else out.
+    pub fn goto_dynamic(&mut self) {
+        for j in self.region.return_sites(MAX_RETURN_SITES) {
+            let pc = self.region.blocks[j].pc;
+            self.ins().local_get(TMP).i64_const(pc as i64).i64_eq();
+            self.if_then(|e| e.goto(pc));
+        }
+        self.ins().local_get(TMP).local_set(PC_OUT);
+        self.leave(Exit::Jump);
+    }
+
+    /// Computes the effective address `rs1 + imm` of `insn` into the address local.
+    fn address(&mut self, insn: &Insn) {
+        self.get(insn.rs1);
+        if insn.imm != 0 {
+            self.ins().i64_const(insn.imm as i64).i64_add();
+        }
+        self.ins().local_set(ADDR);
+    }
+
+    /// Leaves for the interpreter unless `[addr, addr + size)` is naturally aligned
+    /// (so inside one page), inside the window, and on a page whose permission byte
+    /// allows the plain access: readable for a load, writable and holding no decoded
+    /// code for a store. One test: an address outside the window looks up page 0,
+    /// which is never accessible.
+    fn check(&mut self, pc: u64, size: u32, store: bool) {
+        let layout = self.layout;
+        let mut s = self.ins();
+        s.i32_const(0)
+            .local_get(ADDR)
+            .i64_const(PAGE.trailing_zeros() as i64)
+            .i64_shr_u()
+            .i32_wrap_i64()
+            .local_get(ADDR)
+            .i64_const((layout.ram_size - size as u64) as i64)
+            .i64_gt_u()
+            .select()
+            .i32_const(layout.perms_base as i32)
+            .i32_add()
+            .i32_load8_u(memarg(0));
+        if store {
+            s.i32_const((W | CODE) as i32)
+                .i32_and()
+                .i32_const(W as i32)
+                .i32_ne();
+        } else {
+            s.i32_const(R as i32).i32_and().i32_eqz();
+        }
+        if size > 1 {
+            s.local_get(ADDR)
+                .i32_wrap_i64()
+                .i32_const(size as i32 - 1)
+                .i32_and()
+                .i32_or();
+        }
+        self.if_then(|e| e.exit_before(Exit::Slow, pc));
+    }
+
+    /// Pushes the component address of the checked guest address.
+    fn host_address(&mut self) {
+        let base = self.layout.ram_base;
+        self.ins()
+            .local_get(ADDR)
+            .i32_wrap_i64()
+            .i32_const(base as i32)
+            .i32_add();
+    }
+
+    /// `rd = load(rs1 + imm)`.
+    pub fn load(&mut self, insn: &Insn, pc: u64, access: Access) {
+        self.address(insn);
+        self.check(pc, access.size, false);
+        self.host_address();
+        self.op((access.op)(memarg(0)));
+        self.set(insn.rd);
+    }
+
+    /// `store(rs1 + imm, rs2)`.
+    pub fn store(&mut self, insn: &Insn, pc: u64, access: Access) {
+        self.address(insn);
+        self.check(pc, access.size, true);
+        self.host_address();
+        self.get(insn.rs2);
+        self.op((access.op)(memarg(0)));
+    }
+}
+
+/// Locals after the two parameters: x1..x31, then the temporaries (see the consts).
+fn locals() -> [(u32, ValType); 4] {
+    [
+        (31, ValType::I64), // x1..x31
+        (2, ValType::I64),  // ADDR, PC_OUT
+        (2, ValType::I32),  // CODE_OUT, ITERS
+        (2, ValType::I64),  // ICOUNT, TMP
+    ]
+}
+
+/// How one instruction is lowered: `lower` emits it at `pc` and returns whether it
+/// could (when it cannot, it must have emitted nothing).
+pub type LowerFn = fn(&mut Emitter<'_>, &Insn, u64) -> bool;
+
+/// Builds the module for `region`; `lower` translates single instructions.
+pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
+    let mut e = Emitter {
+        body: Vec::new(),
+        labels: Vec::new(),
+        layout,
+        region,
+        block: 0,
+        used: 0,
+        written: 0,
+    };
+    let n = region.blocks.len();
+    e.open(Label::Exit, |s, bt| {
+        s.block(bt);
+    });
+    for reason in Exit::ALL {
+        e.open(Label::Reason(reason), |s, bt| {
+            s.block(bt);
+        });
+    }
+    e.open(Label::Top, |s, bt| {
+        s.loop_(bt);
+    });
+    for j in (1..n).rev() {
+        e.open(Label::Block(j), |s, bt| {
+            s.block(bt);
+        });
+    }
+    if n > 1 {
+        e.open(Label::Block(0), |s, bt| {
+            s.block(bt);
+        });
+        e.ins().local_get(ENTRY).br_table(0..n as u32, 0);
+        e.end();
+    }
+    for k in 0..n {
+        if k > 0 {
+            e.end();
+        }
+        e.block = k;
+        block(&mut e, k, lower);
+    }
+    e.end(); // loop $top
+    e.ins().unreachable();
+    for reason in Exit::ALL.iter().rev() {
+        e.end();
+        let depth = e.depth(Label::Exit);
+        e.ins()
+            .i32_const(*reason as i32)
+            .local_set(CODE_OUT)
+            .br(depth);
+    }
+    e.end(); // block $exit
+
+    let mut f = Function::new(locals());
+    let mut s = f.instructions();
+    for r in 1..32u32 {
+        if e.used & (1 << r) != 0 {
+            s.local_get(STATE)
+                .i64_load(memarg(abi::X + 8 * r as u64))
+                .local_set(FIRST_REG + r);
+        }
+    }
+    f.raw(e.body.iter().copied());
+    let mut s = f.instructions();
+    for r in 1..32u32 {
+        if e.written & (1 << r) != 0 {
+            s.local_get(STATE)
+                .local_get(FIRST_REG + r)
+                .i64_store(memarg(abi::X + 8 * r as u64));
+        }
+    }
+    s.local_get(STATE)
+        .local_get(PC_OUT)
+        .i64_store(memarg(abi::PC))
+        .local_get(STATE)
+        .local_get(STATE)
+        .i64_load(memarg(abi::INSTRET))
+        .local_get(ICOUNT)
+        .i64_add()
+        .i64_store(memarg(abi::INSTRET))
+        .local_get(CODE_OUT)
+        .local_get(ITERS)
+        .i32_const(8)
+        .i32_shl()
+        .i32_or()
+        .end();
+    assemble(&f)
+}
+
+/// Emits the code of block `k`: its instructions, then the edge out of it. The whole
+/// block is counted as retired on entry (as the interpreter does).
+fn block(e: &mut Emitter<'_>, k: usize, lower: LowerFn) {
+    let region = e.region;
+    let b = &region.blocks[k];
+    e.ins()
+        .local_get(ICOUNT)
+        .i64_const(b.insns.len() as i64)
+        .i64_add()
+        .local_set(ICOUNT);
+    let mut pc = b.pc;
+    for insn in &b.insns {
+        if !lower(e, insn, pc) {
+            let reason = if insn.op == crate::isa::Opcode::Ecall {
+                Exit::Syscall
+            } else {
+                Exit::Interp
+            };
+            e.exit_before(reason, pc);
+            return;
+        }
+        if insn.op.flags().contains(crate::isa::Flags::CTRL) {
+            // The lowering transferred control itself.
+            return;
+        }
+        pc += insn.len as u64;
+    }
+    // The block ended without a jump (page boundary or length limit): fall through.
+    e.goto(pc);
+}
+
+/// Wraps one function body into the module the host expects.
+fn assemble(f: &Function) -> Vec<u8> {
+    let mut types = TypeSection::new();
+    types
+        .ty()
+        .function([ValType::I32, ValType::I32], [ValType::I32]);
+    let mut imports = ImportSection::new();
+    imports.import(
+        abi::MEMORY_IMPORT.0,
+        abi::MEMORY_IMPORT.1,
+        EntityType::Memory(MemoryType {
+            minimum: 0,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        }),
+    );
+    imports.import(
+        abi::TABLE_IMPORT.0,
+        abi::TABLE_IMPORT.1,
+        EntityType::Table(TableType {
+            element_type: RefType::FUNCREF,
+            table64: false,
+            minimum: 0,
+            maximum: None,
+            shared: false,
+        }),
+    );
+    let mut funcs = FunctionSection::new();
+    funcs.function(0);
+    let mut exports = ExportSection::new();
+    exports.export(abi::REGION_EXPORT, ExportKind::Func, 0);
+    let mut code = CodeSection::new();
+    code.function(f);
+    let mut module = Module::new();
+    module
+        .section(&types)
+        .section(&imports)
+        .section(&funcs)
+        .section(&exports)
+        .section(&code);
+    module.finish()
+}
+
+/// Checks a generated module with wasmparser (in debug builds and tests).
+pub fn validate(bytes: &[u8]) -> Result<(), String> {
+    wasmparser::Validator::new()
+        .validate_all(bytes)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

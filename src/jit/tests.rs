@@ -1,0 +1,295 @@
+//! JIT unit tests: region discovery, and wasmparser validation of the module generated
+//! for every lowering, alone and in loops, branches and calls.
+
+use super::abi::{Exit, Layout};
+use super::emit::{module, validate};
+use super::lower::{lower, translatable};
+use super::region::{Block, Region};
+use crate::isa::{Flags, Format, Insn, Opcode, ROWS};
+
+const LAYOUT: Layout = Layout {
+    ram_base: 0x10_0000,
+    ram_size: 1 << 30,
+    perms_base: 0x1000,
+};
+
+fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {
+    Insn {
+        op,
+        rd,
+        rs1,
+        rs2,
+        rs3: 0,
+        rm: 0,
+        len: 4,
+        imm,
+    }
+}
+
+/// A plausible instance of `op` (registers x5..x7, a small immediate, a branch
+/// offset of `branch`).
+fn sample(op: Opcode, branch: i32) -> Insn {
+    let imm = match op.format() {
+        Format::B | Format::J => branch,
+        Format::Shift => 13,
+        Format::ShiftW => 7,
+        Format::U => 0x12345 << 12,
+        _ => -24,
+    };
+    let i = insn(op, 5, 6, 7, imm);
+    if op == Opcode::Jalr {
+        Insn { imm: 8, rd: 1, ..i }
+    } else {
+        i
+    }
+}
+
+fn checked(region: &Region) -> Vec<u8> {
+    let bytes = module(region, LAYOUT, lower);
+    if let Err(e) = validate(&bytes) {
+        panic!("invalid module for {region:?}: {e}");
+    }
+    bytes
+}
+
+fn translatable_ops() -> Vec<Opcode> {
+    ROWS.iter()
+        .map(|r| r.op)
+        .filter(|&op| translatable(&sample(op, 4)))
+        .collect()
+}
+
+#[test]
+fn the_first_subset_is_translatable() {
+    let ops = translatable_ops();
+    for op in [
+        Opcode::Addi,
+        Opcode::Sraiw,
+        Opcode::Sub,
+        Opcode::Sltu,
+        Opcode::Lui,
+        Opcode::Auipc,
+        Opcode::Lb,
+        Opcode::Ld,
+        Opcode::Sd,
+        Opcode::Bgeu,
+        Opcode::Jal,
+        Opcode::Jalr,
+    ] {
+        assert!(ops.contains(&op), "{op:?}");
+    }
+    for op in [Opcode::Ecall, Opcode::FenceI, Opcode::Div, Opcode::FaddD] {
+        assert!(!ops.contains(&op), "{op:?}");
+    }
+}
+
+/// Every lowering, as the only instruction of a block (followed by a loop back to
+/// the block when it does not end it), validates.
+#[test]
+fn every_lowering_validates_alone_and_in_a_loop() {
+    for op in translatable_ops() {
+        let mut insns = vec![sample(op, 0)];
+        if !op.flags().contains(Flags::CTRL) {
+            insns.push(insn(Opcode::Bne, 0, 5, 0, -4));
+        }
+        let region = Region {
+            blocks: vec![Block { pc: 0x1000, insns }],
+        };
+        checked(&region);
+    }
+}
+
+/// Every lowering in the middle of a three-block region with forward and backward
+/// edges and a dispatch table.
+#[test]
+fn every_lowering_validates_inside_a_region() {
+    for op in translatable_ops() {
+        let mut body = vec![insn(Opcode::Addi, 10, 10, 0, 1), sample(op, 8)];
+        if !op.flags().contains(Flags::CTRL) {
+            body.push(insn(Opcode::Blt, 0, 10, 11, 8));
+        }
+        let body_len = 4 * body.len() as u64;
+        let region = Region {
+            blocks: vec![
+                Block {
+                    pc: 0x1000,
+                    insns: vec![insn(Opcode::Jal, 0, 0, 0, 8)],
+                },
+                Block {
+                    pc: 0x1008,
+                    insns: body,
+                },
+                Block {
+                    pc: 0x1008 + body_len,
+                    insns: vec![
+                        insn(Opcode::Sd, 0, 2, 10, 16),
+                        insn(Opcode::Ecall, 0, 0, 0, 0),
+                    ],
+                },
+            ],
+        };
+        checked(&region);
+    }
+}
+
+/// A block that stops before an untranslated instruction, and one that just ends
+/// (page boundary), both validate.
+#[test]
+fn untranslated_instructions_and_fall_through_validate() {
+    let region = Region {
+        blocks: vec![
+            Block {
+                pc: 0x2000,
+                insns: vec![
+                    insn(Opcode::Addi, 5, 5, 0, 1),
+                    insn(Opcode::Div, 5, 5, 6, 0),
+                    insn(Opcode::Addi, 5, 5, 0, 1),
+                ],
+            },
+            Block {
+                pc: 0x200c,
+                insns: vec![insn(Opcode::Addi, 6, 6, 0, 1)],
+            },
+        ],
+    };
+    checked(&region);
+}
+
+fn decoder(code: &[(u64, Vec<Insn>)]) -> impl FnMut(u64) -> Option<Vec<Insn>> + '_ {
+    move |pc| code.iter().find(|(p, _)| *p == pc).map(|(_, i)| i.clone())
+}
+
+#[test]
+fn regions_follow_branches_and_calls_in_pc_order() {
+    // 0x100: addi; bne -> 0x100 (loop), falls to 0x108: jal ra, 0x200; 0x10c: ecall
+    // 0x200: jalr x0, ra (return)
+    let code = vec![
+        (
+            0x100,
+            vec![
+                insn(Opcode::Addi, 5, 5, 0, -1),
+                insn(Opcode::Bne, 0, 5, 0, -4),
+            ],
+        ),
+        (0x108, vec![insn(Opcode::Jal, 1, 0, 0, 0xf8)]),
+        (0x10c, vec![insn(Opcode::Ecall, 0, 0, 0, 0)]),
+        (0x200, vec![insn(Opcode::Jalr, 0, 1, 0, 0)]),
+    ];
+    let region = Region::discover(0x108, decoder(&code), translatable).unwrap();
+    let pcs: Vec<u64> = region.blocks.iter().map(|b| b.pc).collect();
+    // The ecall block cannot start anything; the loop is not reachable from 0x108.
+    assert_eq!(pcs, [0x108, 0x200]);
+    let region = Region::discover(0x100, decoder(&code), translatable).unwrap();
+    let pcs: Vec<u64> = region.blocks.iter().map(|b| b.pc).collect();
+    assert_eq!(pcs, [0x100, 0x108, 0x200]);
+    assert!(Region::discover(0x10c, decoder(&code), translatable).is_none());
+    assert!(Region::discover(0x300, decoder(&code), translatable).is_none());
+    checked(&region);
+}
+
+#[test]
+fn return_sites_are_blocks_after_calls() {
+    let code = vec![
+        (0x100, vec![insn(Opcode::Jal, 1, 0, 0, 0x100)]),
+        (0x104, vec![insn(Opcode::Jal, 0, 0, 0, -4)]),
+        (0x200, vec![insn(Opcode::Jalr, 0, 1, 0, 0)]),
+    ];
+    let region = Region::discover(0x100, decoder(&code), translatable).unwrap();
+    assert_eq!(region.blocks.len(), 3);
+    assert_eq!(region.return_sites(8), [1]);
+    checked(&region);
+}
+
+#[test]
+fn exit_words_round_trip() {
+    for e in Exit::ALL {
+        assert_eq!(Exit::decode(e as u32 | 77 << 8), (e, 77));
+    }
+    assert_eq!(Exit::decode(0xff).0, Exit::Interp);
+    assert!(Exit::Slow.needs_interpreter() && !Exit::Jump.needs_interpreter());
+}
+
+/// A backend that validates and counts modules, and whose generated code does
+/// nothing but ask for the interpreter (so programs still run, on the interpreter).
+#[derive(Default)]
+struct Recorder {
+    compiled: std::rc::Rc<std::cell::Cell<(u32, u32, u32)>>, // modules, enters, flushes
+}
+
+impl super::backend::Backend for Recorder {
+    fn compile(&mut self, module: &[u8]) -> Result<u32, String> {
+        validate(module)?;
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m + 1, e, f));
+        Ok(m)
+    }
+    fn enter(&mut self, _: u32, _: u32, _: u32) -> u32 {
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m, e + 1, f));
+        Exit::Interp as u32
+    }
+    fn flush(&mut self) {
+        let (m, e, f) = self.compiled.get();
+        self.compiled.set((m, e, f + 1));
+    }
+}
+
+/// The instruction word of `op` with the operands its format uses (I, B or none).
+fn word(op: Opcode, rd: u32, rs1: u32, rs2: u32, imm: i32) -> u32 {
+    let base = ROWS.iter().find(|r| r.op == op).expect("row").matches;
+    let imm = imm as u32;
+    base | match op.format() {
+        Format::I => rd << 7 | rs1 << 15 | (imm & 0xfff) << 20,
+        Format::B => {
+            rs1 << 15
+                | rs2 << 20
+                | (imm >> 11 & 1) << 7
+                | (imm >> 1 & 0xf) << 8
+                | (imm >> 5 & 0x3f) << 25
+                | (imm >> 12 & 1) << 31
+        }
+        _ => 0,
+    }
+}
+
+/// Tiering through the interpreter's run loop: a hot loop gets its region compiled
+/// once at the threshold, generated code is entered from then on, leaving for the
+/// interpreter never stalls the program, and a store to the code flushes the JIT.
+#[test]
+fn hot_blocks_are_compiled_once_and_entered() {
+    use crate::hart::{Hart, Trap};
+    use crate::interp::{run, CodeCache};
+    use crate::mem::{Mem, VmaKind, R, W, X};
+    const CODE: u64 = 0x10000;
+    let mut mem = Mem::new(1 << 24);
+    mem.map(CODE, 0x1000, R | W | X, VmaKind::Anon);
+    let program = [
+        word(Opcode::Addi, 5, 5, 0, 1),
+        word(Opcode::Bne, 0, 5, 6, -4),
+        word(Opcode::Ebreak, 0, 0, 0, 0),
+    ];
+    let bytes: Vec<u8> = program.iter().flat_map(|w| w.to_le_bytes()).collect();
+    mem.fill(CODE, &bytes);
+    let recorder = Recorder::default();
+    let counts = recorder.compiled.clone();
+    let mut code = CodeCache::default();
+    code.jit = Some(super::Jit::with_backend(Box::new(recorder), LAYOUT, 3));
+    let mut hart = Hart {
+        pc: CODE,
+        ..Hart::default()
+    };
+    hart.x[6] = 100;
+    assert_eq!(run(&mut hart, &mut mem, &mut code, 1 << 20), Some(Trap::Ebreak));
+    assert_eq!(hart.x[5], 100);
+    let (modules, enters, flushes) = counts.get();
+    assert_eq!((modules, flushes), (1, 0));
+    assert!(enters >= 90, "{enters} calls");
+
+    // A store into the code page drops the decoded code and everything compiled.
+    assert_eq!(
+        mem.store(CODE + 8, word(Opcode::Ebreak, 0, 0, 0, 0).to_le_bytes()),
+        Err(Trap::CodeModified { addr: CODE + 8 })
+    );
+    code.invalidate(&mut mem, CODE, CODE + 0x1000);
+    assert_eq!(counts.get().2, 1);
+}
