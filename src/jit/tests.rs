@@ -22,6 +22,7 @@ fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {
         rs3: 0,
         rm: 0,
         len: 4,
+        off: 0,
         imm,
     }
 }
