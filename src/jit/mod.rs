@@ -103,8 +103,8 @@ impl std::fmt::Debug for Jit {
 }
 
 impl Jit {
-    /// The JIT for guest memory `mem`, on the host's backend; `None` (with the
-    /// reason) when this build or host has none.
+    /// The JIT for guest memory `mem`, on the host's backend; the reason when this
+    /// build or host has none (the process is then interpreted).
     pub fn new(mem: &mut Mem, threshold: u32) -> Result<Jit, String> {
         Ok(Jit::with_backend(
             backend::host()?,
