@@ -292,6 +292,16 @@ mod tests {
     }
 
     #[test]
+    fn parses_jit_switch() {
+        assert_eq!(parse(&["prog"]).unwrap().jit, None);
+        assert_eq!(parse(&["--jit=off", "prog"]).unwrap().jit, Some(false));
+        let o = parse(&["--jit", "on", "-jit-threshold", "1", "prog"]).unwrap();
+        assert_eq!(o.jit, Some(true));
+        assert_eq!(o.argv, ["mvvm", "-jit-threshold", "1", "prog"]);
+        assert!(parse(&["--jit=maybe", "prog"]).is_err());
+    }
+
+    #[test]
     fn rejects_missing_values() {
         assert!(parse(&["--component"]).is_err());
         assert!(parse(&["--dir", "::/x"]).is_err());

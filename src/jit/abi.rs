@@ -42,8 +42,8 @@ pub enum Exit {
     Jump = 0,
     /// An instruction the JIT does not translate: interpret it.
     Interp = 1,
-    /// A load or store the fast path does not handle (a fault, a page holding code,
-    /// a page crossing): interpret it.
+    /// A load or store the fast path does not handle (a fault, a store to a page
+    /// holding code, a misaligned access): interpret it.
     Slow = 2,
     /// A system call (`ecall`): interpret it.
     Syscall = 3,

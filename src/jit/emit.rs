@@ -157,6 +157,7 @@ impl<'r> Emitter<'r> {
     fn depth(&self, label: Label) -> u32 {
         let pos = self.labels.iter().rposition(|l| *l == label);
         // The labels a block's code can name are always open while it is emitted.
+        debug_assert!(pos.is_some(), "{label:?} is not open");
         let pos = pos.unwrap_or(0);
         (self.labels.len() - 1 - pos) as u32
     }
@@ -176,16 +177,11 @@ impl<'r> Emitter<'r> {
         self.ins().br(depth);
     }
 
-    /// Leaves the function for `reason`, continuing at `pc`.
-    fn leave_to(&mut self, reason: Exit, pc: u64) {
+    /// Leaves the function for `reason`; execution continues at `pc` (for an
+    /// instruction the interpreter must run: at that instruction).
+    pub fn exit_to(&mut self, reason: Exit, pc: u64) {
         self.ins().i64_const(pc as i64).local_set(PC_OUT);
         self.leave(reason);
-    }
-
-    /// Leaves the function before the current instruction (at `pc`), for `reason`:
-    /// the interpreter runs that instruction next.
-    pub fn exit_before(&mut self, reason: Exit, pc: u64) {
-        self.leave_to(reason, pc);
     }
 
     /// Transfers control to `target` after the current (control) instruction: within
@@ -197,7 +193,7 @@ impl<'r> Emitter<'r> {
                 self.ins().br(depth);
             }
             Some(j) => self.back_edge(j, target),
-            None => self.leave_to(Exit::Jump, target),
+            None => self.exit_to(Exit::Jump, target),
         }
     }
 
@@ -210,7 +206,7 @@ impl<'r> Emitter<'r> {
             .local_tee(ITERS)
             .i32_const(abi::FUEL as i32)
             .i32_ge_u();
-        self.if_then(|e| e.leave_to(Exit::Budget, target));
+        self.if_then(|e| e.exit_to(Exit::Budget, target));
         if self.region.blocks.len() > 1 {
             self.ins().i32_const(j as i32).local_set(ENTRY);
         }
@@ -274,7 +270,7 @@ impl<'r> Emitter<'r> {
                 .i32_and()
                 .i32_or();
         }
-        self.if_then(|e| e.exit_before(Exit::Slow, pc));
+        self.if_then(|e| e.exit_to(Exit::Slow, pc));
     }
 
     /// Pushes the component address of the checked guest address.
@@ -428,7 +424,7 @@ fn block(e: &mut Emitter<'_>, k: usize, lower: LowerFn) {
             } else {
                 Exit::Interp
             };
-            e.exit_before(reason, pc);
+            e.exit_to(reason, pc);
             return;
         }
         if insn.op.flags().contains(crate::isa::Flags::CTRL) {

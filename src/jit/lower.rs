@@ -12,7 +12,6 @@ use super::emit::{Access, Emitter, Instruction as W, TMP};
 use crate::isa::{Insn, Opcode};
 
 /// How an instruction becomes wasm.
-#[derive(Clone)]
 enum Shape {
     /// `rd = rs1 op rs2` on i64.
     Reg(W<'static>),

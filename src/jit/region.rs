@@ -11,9 +11,9 @@
 use crate::isa::{Flags, Format, Insn, Opcode};
 
 /// Most blocks in one region.
-pub const MAX_BLOCKS: usize = 48;
+pub const MAX_BLOCKS: usize = 16;
 /// Most instructions in one region (bounds compile time per module).
-pub const MAX_INSNS: usize = 768;
+pub const MAX_INSNS: usize = 256;
 
 /// A decoded block of a region.
 #[derive(Clone, Debug, PartialEq, Eq)]

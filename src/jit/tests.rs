@@ -280,7 +280,10 @@ fn hot_blocks_are_compiled_once_and_entered() {
         ..Hart::default()
     };
     hart.x[6] = 100;
-    assert_eq!(run(&mut hart, &mut mem, &mut code, 1 << 20), Some(Trap::Ebreak));
+    assert_eq!(
+        run(&mut hart, &mut mem, &mut code, 1 << 20),
+        Some(Trap::Ebreak)
+    );
     assert_eq!(hart.x[5], 100);
     let (modules, enters, flushes) = counts.get();
     assert_eq!((modules, flushes), (1, 0));
