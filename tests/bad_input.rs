@@ -75,6 +75,16 @@ fn truncated_elf() {
 }
 
 #[test]
+fn segment_offset_not_congruent_with_address() {
+    let mut elf = tiny_elf(&rv::syscall(93), None);
+    // p_align = 0 and p_vaddr = 0x10010 while p_offset = 0: no page holds both.
+    elf[64 + 48..64 + 56].copy_from_slice(&0u64.to_le_bytes());
+    elf[64 + 16..64 + 24].copy_from_slice(&0x10010u64.to_le_bytes());
+    let p = temp_file("incongruent", &elf);
+    expect_error(&[p.to_str().unwrap()], 126, "malformed ELF file");
+}
+
+#[test]
 fn wrong_class_and_machine() {
     let mut elf32 = tiny_elf(&rv::syscall(93), None);
     elf32[4] = 1;

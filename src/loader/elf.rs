@@ -114,7 +114,8 @@ pub fn load_elf(
         if p.p_filesz > p.p_memsz {
             return Err(malformed("segment file size exceeds its memory size"));
         }
-        if p.p_align > 1 && (p.p_vaddr % PAGE) != (p.p_offset % PAGE) {
+        // Pages are mapped from the file at page granularity, whatever p_align says.
+        if p.p_vaddr % PAGE != p.p_offset % PAGE {
             return Err(malformed(
                 "segment offset and address disagree modulo the page size",
             ));
