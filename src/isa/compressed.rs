@@ -31,17 +31,7 @@ fn creg(w: u16, lo: u32) -> u8 {
 }
 
 fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {
-    Insn {
-        op,
-        rd,
-        rs1,
-        rs2,
-        rs3: 0,
-        rm: 0,
-        len: 2,
-        off: 0,
-        imm,
-    }
+    Insn::new(op, rd, rs1, rs2, imm, 2)
 }
 
 /// 6-bit signed immediate of CI-format: imm[5] = bit 12, imm[4:0] = bits 6..2.

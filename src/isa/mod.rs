@@ -245,18 +245,24 @@ pub struct Insn {
 }
 
 impl Insn {
-    /// The illegal instruction of the given length.
-    pub const fn illegal(len: u8) -> Insn {
+    /// An instruction with the given operands (no `rs3`, static rounding field 0,
+    /// not yet placed in a block).
+    pub const fn new(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32, len: u8) -> Insn {
         Insn {
-            op: Opcode::Illegal,
-            rd: 0,
-            rs1: 0,
-            rs2: 0,
+            op,
+            rd,
+            rs1,
+            rs2,
             rs3: 0,
             rm: 0,
             len,
             off: 0,
-            imm: 0,
+            imm,
         }
+    }
+
+    /// The illegal instruction of the given length.
+    pub const fn illegal(len: u8) -> Insn {
+        Insn::new(Opcode::Illegal, 0, 0, 0, 0, len)
     }
 }

@@ -14,17 +14,7 @@ const LAYOUT: Layout = Layout {
 };
 
 fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {
-    Insn {
-        op,
-        rd,
-        rs1,
-        rs2,
-        rs3: 0,
-        rm: 0,
-        len: 4,
-        off: 0,
-        imm,
-    }
+    Insn::new(op, rd, rs1, rs2, imm, 4)
 }
 
 /// A plausible instance of `op` (registers x5..x7, a small immediate, a branch
