@@ -57,7 +57,8 @@ pub enum Format {
 }
 
 /// The extension an instruction belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum Ext {
     /// Base integer ISA.
     I,
@@ -87,6 +88,18 @@ pub enum Ext {
     Zbkb,
     /// Crossbar permutations.
     Zbkx,
+    /// Half-precision floating point (arithmetic).
+    Zfh,
+    /// Half-precision floating point: loads, stores, moves and conversions only.
+    Zfhmin,
+    /// Additional floating-point instructions (`fli`, `fminm`, `fround`, `fleq`, ...).
+    Zfa,
+    /// Additional compressed instructions (`c.lbu`, `c.zext.b`, `c.mul`, ...).
+    Zcb,
+    /// Cache-block management (`cbo.clean`, `cbo.flush`, `cbo.inval`).
+    Zicbom,
+    /// Cache-block zeroing (`cbo.zero`).
+    Zicboz,
 }
 
 /// Per-row properties of an instruction (the `flags` column of the table).
