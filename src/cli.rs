@@ -2,6 +2,7 @@
 //! matching `QEMU_*` environment variables. Shared by the native binary and the
 //! component's `wasi:cli/run` export.
 
+use crate::isa::ExtSet;
 use crate::machine::{LogItems, Machine, Options};
 use std::ffi::OsString;
 
@@ -15,6 +16,7 @@ Options (and the environment variables that set them):
   -0 argv0         run the program with this argv[0]                   QEMU_ARGV0
   -s size          stack size (suffixes k, M, G)                        QEMU_STACK_SIZE
   -m size          guest memory limit (default 1G, at most 3G)          MVVM_MEMORY
+  -cpu model       CPU and extensions, e.g. rva22u64,zicond=on ('help') QEMU_CPU
   -strace          log system calls                                    QEMU_STRACE
   -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
@@ -91,6 +93,9 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
     if let Some(s) = var("MVVM_MEMORY") {
         opts.mem_size = parse_size(&s).ok_or_else(|| usage(format!("bad MVVM_MEMORY '{s}'")))?;
     }
+    if let Some(s) = var("QEMU_CPU") {
+        opts.cpu = ExtSet::parse(&s).map_err(usage)?;
+    }
     if let Some(s) = var("MVVM_JIT_THRESHOLD") {
         opts.jit_threshold = s
             .parse()
@@ -139,6 +144,13 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                     parse_size(&v).ok_or_else(|| usage(format!("bad memory size '{v}'")))?;
             }
             "strace" => opts.strace = true,
+            "cpu" => match value()?.as_str() {
+                "help" | "?" => {
+                    println!("{}", ExtSet::help());
+                    return Ok(0);
+                }
+                v => opts.cpu = ExtSet::parse(v).map_err(usage)?,
+            },
             "jit-threshold" => {
                 let v = value()?;
                 opts.jit_threshold = v

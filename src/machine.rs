@@ -3,6 +3,7 @@
 
 use crate::hart::{Hart, Trap};
 use crate::interp::{self, CodeCache};
+use crate::isa::ExtSet;
 use crate::jit::Jit;
 use crate::linux::{self, signal, thread, ExitStatus, Os};
 use crate::loader::{self, LoadError, StackInfo};
@@ -29,6 +30,8 @@ pub struct Options {
     /// 0 turns the JIT off. Without a host JIT (natively, or in the portable
     /// component) this is ignored.
     pub jit_threshold: u32,
+    /// The emulated CPU's extensions (`-cpu`).
+    pub cpu: ExtSet,
 }
 
 impl Default for Options {
@@ -41,6 +44,7 @@ impl Default for Options {
             log: LogItems::default(),
             log_file: None,
             jit_threshold: crate::jit::DEFAULT_THRESHOLD,
+            cpu: ExtSet::default(),
         }
     }
 }
@@ -147,6 +151,7 @@ impl Machine {
         os.strace = opts.strace;
         let mut mem = Mem::new(opts.mem_size);
         let mut code = CodeCache::default();
+        code.exts = opts.cpu;
         // Per-block logging needs every block interpreted.
         if opts.jit_threshold > 0 && !opts.log.per_block() {
             code.jit = Jit::new(&mut mem, opts.jit_threshold).ok();
@@ -196,7 +201,7 @@ impl Machine {
             envp: &envp,
             execfn: program.as_bytes(),
             random,
-            hwcap: linux::system::HWCAP,
+            hwcap: self.code.exts.hwcap(),
             size: self.stack_size,
             uid: linux::UID,
         };

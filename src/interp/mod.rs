@@ -16,12 +16,12 @@ mod exec;
 pub mod fp;
 
 use crate::hart::{Hart, Trap};
-use crate::isa::{self, Insn};
+use crate::isa::{self, ExtSet, Insn};
 use crate::jit::{self, Jit, Region};
 use crate::mem::{Mem, PAGE};
 use std::collections::HashMap;
 
-pub use exec::execute;
+pub use exec::{execute, CACHE_BLOCK, TIME_FREQ};
 
 /// Longest decoded block.
 pub const MAX_BLOCK: usize = 64;
@@ -59,6 +59,8 @@ pub struct CodeCache {
     fast: Box<[(u64, u32)]>,
     /// The JIT tier, when there is one; it survives flushes of the cache.
     pub jit: Option<Jit>,
+    /// The CPU's extensions: instructions of the others decode as illegal.
+    pub exts: ExtSet,
 }
 
 impl Default for CodeCache {
@@ -69,6 +71,7 @@ impl Default for CodeCache {
             by_page: HashMap::new(),
             fast: vec![(0, 0); FAST_SLOTS].into_boxed_slice(),
             jit: None,
+            exts: ExtSet::default(),
         }
     }
 }
@@ -123,7 +126,7 @@ impl CodeCache {
             };
             let insn = Insn {
                 off: (at - pc) as u8,
-                ..isa::decode(word)
+                ..isa::decode_for(word, self.exts)
             };
             insns.push(insn);
             at += insn.len as u64;
@@ -178,9 +181,11 @@ impl CodeCache {
     /// Drops all decoded code.
     pub fn flush(&mut self, mem: &mut Mem) {
         mem.clear_code_marks(0, mem.size());
-        let jit = self.jit.take();
-        *self = CodeCache::default();
-        self.jit = jit;
+        *self = CodeCache {
+            jit: self.jit.take(),
+            exts: self.exts,
+            ..CodeCache::default()
+        };
         if let Some(jit) = &mut self.jit {
             jit.flush();
         }

@@ -8,7 +8,7 @@
 //! |funct3| imm | rs1'| imm| rd'|op |   CL/CS (registers x8..x15)
 //! ```
 
-use super::{Insn, Opcode};
+use super::{Ext, Insn, Opcode};
 
 /// Bit `n` of `w`, moved to bit `to`.
 fn bit(w: u16, n: u32, to: u32) -> u32 {
@@ -39,6 +39,22 @@ fn ci_imm(w: u16) -> i32 {
     sext(bit(w, 12, 5) | bits(w, 6, 2), 6)
 }
 
+/// `c.mop.N`: `c.lui` with an odd `rd` below 16 and a zero immediate (reserved without Zcmop).
+const C_MOP_MASK: u16 = 0xf8ff;
+const C_MOP_MATCH: u16 = 0x6081;
+
+/// The extension a compressed word belongs to, beyond what its expansion needs:
+/// Zcb for the byte/halfword loads and stores and the unary and `c.mul` forms,
+/// Zcmop for `c.mop.N`, C for the rest.
+pub fn ext(w: u16) -> Ext {
+    match (w & 3, w >> 13) {
+        (0, 4) => Ext::Zcb,
+        (1, 4) if bits(w, 12, 10) == 7 && bits(w, 6, 5) >= 2 => Ext::Zcb,
+        _ if w & C_MOP_MASK == C_MOP_MATCH => Ext::Zcmop,
+        _ => Ext::C,
+    }
+}
+
 /// Expands one compressed instruction.
 pub fn expand(w: u16) -> Insn {
     use Opcode::*;
@@ -57,6 +73,18 @@ pub fn expand(w: u16) -> Insn {
         (0, 1) => insn(Fld, creg(w, 2), creg(w, 7), 0, cl_d_imm(w)),
         (0, 2) => insn(Lw, creg(w, 2), creg(w, 7), 0, cl_w_imm(w)),
         (0, 3) => insn(Ld, creg(w, 2), creg(w, 7), 0, cl_d_imm(w)),
+        (0, 4) => {
+            // Zcb byte and halfword loads and stores: uimm[1] = bit 5, uimm[0] = bit 6.
+            let (rs1, r, uimm1) = (creg(w, 7), creg(w, 2), bit(w, 5, 1));
+            match (bits(w, 12, 10), bit(w, 6, 0)) {
+                (0, b0) => insn(Lbu, r, rs1, 0, (uimm1 | b0) as i32),
+                (1, 0) => insn(Lhu, r, rs1, 0, uimm1 as i32),
+                (1, _) => insn(Lh, r, rs1, 0, uimm1 as i32),
+                (2, b0) => insn(Sb, 0, rs1, r, (uimm1 | b0) as i32),
+                (3, 0) => insn(Sh, 0, rs1, r, uimm1 as i32),
+                _ => ill,
+            }
+        }
         (0, 5) => insn(Fsd, 0, creg(w, 7), creg(w, 2), cl_d_imm(w)),
         (0, 6) => insn(Sw, 0, creg(w, 7), creg(w, 2), cl_w_imm(w)),
         (0, 7) => insn(Sd, 0, creg(w, 7), creg(w, 2), cl_d_imm(w)),
@@ -72,6 +100,8 @@ pub fn expand(w: u16) -> Insn {
                 imm => insn(Addi, 2, 2, 0, imm),
             }
         }
+        // c.mop.N (Zcmop) does nothing.
+        (1, 3) if w & C_MOP_MASK == C_MOP_MATCH => insn(Addi, 0, 0, 0, 0),
         (1, 3) => match ci_imm(w) << 12 {
             0 => ill,
             imm => insn(Lui, rd, 0, 0, imm),
@@ -86,7 +116,17 @@ pub fn expand(w: u16) -> Insn {
                 (_, 0, f) => insn([Sub, Xor, Or, And][f as usize], rd, rd, creg(w, 2), 0),
                 (_, _, 0) => insn(Subw, rd, rd, creg(w, 2), 0),
                 (_, _, 1) => insn(Addw, rd, rd, creg(w, 2), 0),
-                _ => ill,
+                (_, _, 2) => insn(Mul, rd, rd, creg(w, 2), 0),
+                // Zcb's unary forms: zext.b, sext.b, zext.h, sext.h, zext.w, not.
+                _ => match bits(w, 4, 2) {
+                    0 => insn(Andi, rd, rd, 0, 0xff),
+                    1 => insn(SextB, rd, rd, 0, 0),
+                    2 => insn(Packw, rd, rd, 0, 0),
+                    3 => insn(SextH, rd, rd, 0, 0),
+                    4 => insn(AddUw, rd, rd, 0, 0),
+                    5 => insn(Xori, rd, rd, 0, -1),
+                    _ => ill,
+                },
             }
         }
         (1, 5) => {

@@ -14,7 +14,7 @@
 //! |i[20]| i[10:1] |i[11]| i[19:12]    | rd    | opcode |  J
 //! ```
 
-use super::{compressed, Format, Insn, Opcode, Row, ROWS};
+use super::{compressed, ExtSet, Format, Insn, Opcode, Row, ROWS};
 use std::sync::OnceLock;
 
 /// Decodes the instruction whose first bytes are `word` (little-endian; for a
@@ -41,6 +41,17 @@ pub fn decode(word: u32) -> Insn {
         len: 4,
         off: 0,
         imm: immediate(op.format(), word),
+    }
+}
+
+/// Decodes `word` for a CPU with the extensions `exts`: instructions of the others
+/// are illegal.
+pub fn decode_for(word: u32, exts: ExtSet) -> Insn {
+    let insn = decode(word);
+    if exts.implements(&insn, word) {
+        insn
+    } else {
+        Insn::illegal(insn.len)
     }
 }
 

@@ -54,6 +54,7 @@ impl Insn {
             Format::U => write!(s, "{rd},{:#x}", (self.imm as u32) >> 12),
             Format::J => write!(s, "{rd},{target:x}"),
             Format::Lr => write!(s, "{rd},({rs1})"),
+            Format::Cbo => write!(s, "({rs1})"),
             Format::Csr | Format::CsrI => {
                 let c = self.imm as u16;
                 let name = csr::name(c).map_or_else(|| format!("{c:#x}"), str::to_string);

@@ -5,12 +5,14 @@
 //! interpreter (`crate::interp`) and the JIT consume the [`Insn`]s it produces.
 
 mod compressed;
+mod cpu;
 pub mod csr;
 mod decode;
 mod disasm;
 pub mod table;
 
-pub use decode::decode;
+pub use cpu::ExtSet;
+pub use decode::{decode, decode_for};
 pub use disasm::{FNAMES, XNAMES};
 
 /// How an instruction word carries its operands (and builds its immediate).
@@ -52,6 +54,8 @@ pub enum Format {
     CsrI,
     /// `pred, succ` (operands ignored: MVVM is sequentially consistent).
     Fence,
+    /// `(rs1)`: a cache-block operation on the block holding the address in `rs1`.
+    Cbo,
     /// No operands.
     None,
 }
@@ -100,6 +104,26 @@ pub enum Ext {
     Zicbom,
     /// Cache-block zeroing (`cbo.zero`).
     Zicboz,
+    /// May-be-operations (`mop.r.N`, `mop.rr.N`: write zero to `rd`).
+    Zimop,
+    /// Wait on reservation set (`wrs.nto`, `wrs.sto`).
+    Zawrs,
+    // The extensions below have no rows of their own: they are expanded forms, hints or
+    // counters, listed so that `-cpu` can name them and the guest can be told of them.
+    /// Compressed instructions (Zca, plus Zcd when D is present).
+    C,
+    /// Compressed may-be-operations (`c.mop.N`).
+    Zcmop,
+    /// Carry-less multiplication for cryptography (the `clmul`/`clmulh` rows of Zbc).
+    Zbkc,
+    /// Cache-block prefetch hints (`prefetch.*`, which are `ori` with `rd = x0`).
+    Zicbop,
+    /// The `pause` hint (a `fence` encoding).
+    Zihintpause,
+    /// Non-temporal locality hints (`ntl.*`, which are `add` with `rd = x0`).
+    Zihintntl,
+    /// The `cycle`, `time` and `instret` counters.
+    Zicntr,
 }
 
 /// Per-row properties of an instruction (the `flags` column of the table).

@@ -1,5 +1,6 @@
 //! The single instruction table: every instruction MVVM knows (RV64GC, the bit-manipulation
-//! extensions Zba/Zbb/Zbs/Zbc/Zbkb/Zbkx and Zicond), one row each.
+//! extensions Zba/Zbb/Zbs/Zbc/Zbkb/Zbkx, Zicond, Zicbom/Zicboz, Zimop and Zawrs), one
+//! row each.
 //!
 //! `for_each_insn!(m)` calls `m!` with all rows. Each row is
 //! `Variant handler mask match Format Ext flags;` where
@@ -244,6 +245,17 @@ macro_rules! for_each_insn {
             // ---- Zbkx ----------------------------------------------------------------------
             Xperm4     xperm4     0xfe00707f 0x28002033 R      Zbkx NONE;
             Xperm8     xperm8     0xfe00707f 0x28004033 R      Zbkx NONE;
+            // ---- Zicbom, Zicboz (Zicbop's prefetches are `ori` hints) ----------------------
+            CboClean   cbo_clean  0xfff07fff 0x0010200f Cbo    Zicbom LOAD;
+            CboFlush   cbo_flush  0xfff07fff 0x0020200f Cbo    Zicbom LOAD;
+            CboInval   cbo_inval  0xfff07fff 0x0000200f Cbo    Zicbom LOAD;
+            CboZero    cbo_zero   0xfff07fff 0x0040200f Cbo    Zicboz STORE;
+            // ---- Zimop (one row per form: mop.r.0..31 and mop.rr.0..7) --------------------
+            MopR       mop_r      0xb3c0707f 0x81c04073 R1     Zimop NONE;
+            MopRr      mop_rr     0xb200707f 0x82004073 R      Zimop NONE;
+            // ---- Zawrs ---------------------------------------------------------------------
+            WrsNto     wrs_nto    0xffffffff 0x00d00073 None   Zawrs NONE;
+            WrsSto     wrs_sto    0xffffffff 0x01d00073 None   Zawrs NONE;
         }
     };
 }

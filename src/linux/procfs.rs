@@ -7,9 +7,6 @@ use crate::machine::Machine;
 use crate::mem::{VmaKind, R, W, X};
 use std::fmt::Write;
 
-/// The ISA string `/proc/cpuinfo` reports for the emulated hart.
-pub const ISA: &str = "rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs_zbkb_zbkx_zicond";
-
 /// The contents of the `/proc` file at `guest`, if MVVM generates it.
 pub fn open(m: &Machine, guest: &str) -> Option<Vec<u8>> {
     let own = format!("/proc/{PID}/");
@@ -39,7 +36,8 @@ pub fn open(m: &Machine, guest: &str) -> Option<Vec<u8>> {
         "self/status" => status(m).into_bytes(),
         "self/comm" => [comm(m).as_bytes(), b"\n"].concat(),
         "cpuinfo" => format!(
-            "processor\t: 0\nhart\t\t: 0\nisa\t\t: {ISA}\nmmu\t\t: sv39\nuarch\t\t: mvvm\n\n"
+            "processor\t: 0\nhart\t\t: 0\nisa\t\t: {}\nmmu\t\t: sv39\nuarch\t\t: mvvm\n\n",
+            m.code.exts.isa_string()
         )
         .into_bytes(),
         "meminfo" => meminfo(m).into_bytes(),

@@ -3,15 +3,8 @@
 
 use super::abi::Out;
 use super::{Args, Errno, SysResult};
+use crate::isa::Ext;
 use crate::machine::Machine;
-
-/// AT_HWCAP for RV64IMAFDC: one bit per single-letter extension.
-pub const HWCAP: u64 = {
-    const fn l(c: u8) -> u64 {
-        1 << (c - b'A')
-    }
-    l(b'I') | l(b'M') | l(b'A') | l(b'F') | l(b'D') | l(b'C')
-};
 
 /// Fills `buf` with random bytes from the host (wasi:random natively /dev/urandom).
 pub fn random_fill(buf: &mut [u8]) {
@@ -81,6 +74,7 @@ pub fn getrandom(m: &mut Machine, a: &Args) -> SysResult {
     Ok(len)
 }
 
+/// `riscv_hwprobe`: the CPU's description by key (Linux uapi `asm/hwprobe.h`).
 pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
     const MVENDORID: i64 = 0;
     const MARCHID: i64 = 1;
@@ -88,30 +82,18 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
     const BASE_BEHAVIOR: i64 = 3;
     const IMA_EXT_0: i64 = 4;
     const CPUPERF_0: i64 = 5;
+    const ZICBOZ_BLOCK_SIZE: i64 = 6;
+    const HIGHEST_VIRT_ADDRESS: i64 = 7;
+    const TIME_CSR_FREQ: i64 = 8;
+    const MISALIGNED_SCALAR_PERF: i64 = 9;
+    const MISALIGNED_VECTOR_PERF: i64 = 10;
+    const ZICBOM_BLOCK_SIZE: i64 = 12;
     const BASE_BEHAVIOR_IMA: u64 = 1;
-    const IMA_FD: u64 = 1;
-    const IMA_C: u64 = 2;
-    // Extension bits of IMA_EXT_0 (Linux uapi asm/hwprobe.h). Zbkc is clmul + clmulh,
-    // which Zbc already provides.
-    const EXT_ZBA: u64 = 1 << 3;
-    const EXT_ZBB: u64 = 1 << 4;
-    const EXT_ZBS: u64 = 1 << 5;
-    const EXT_ZBC: u64 = 1 << 7;
-    const EXT_ZBKB: u64 = 1 << 8;
-    const EXT_ZBKC: u64 = 1 << 9;
-    const EXT_ZBKX: u64 = 1 << 10;
-    const EXT_ZICOND: u64 = 1 << 35;
-    const IMA_EXT: u64 = IMA_FD
-        | IMA_C
-        | EXT_ZBA
-        | EXT_ZBB
-        | EXT_ZBS
-        | EXT_ZBC
-        | EXT_ZBKB
-        | EXT_ZBKC
-        | EXT_ZBKX
-        | EXT_ZICOND;
-    const MISALIGNED_EMULATED: u64 = 1;
+    // Misaligned scalar accesses take the same path as aligned ones here.
+    const MISALIGNED_FAST: u64 = 3;
+    const MISALIGNED_UNSUPPORTED: u64 = 4;
+    let cpu = m.code.exts;
+    let block = crate::interp::CACHE_BLOCK;
     let (pairs, count, cpusetsize, cpus, flags) = (a.addr(0), a.u(1), a.u(2), a.addr(3), a.u(4));
     if flags != 0 || (cpusetsize == 0) != (cpus == 0) {
         return Err(Errno::EINVAL);
@@ -122,8 +104,13 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
         let value = match key {
             MVENDORID | MARCHID | MIMPID => Some(0),
             BASE_BEHAVIOR => Some(BASE_BEHAVIOR_IMA),
-            IMA_EXT_0 => Some(IMA_EXT),
-            CPUPERF_0 => Some(MISALIGNED_EMULATED),
+            IMA_EXT_0 => Some(cpu.hwprobe_ima_ext_0()),
+            CPUPERF_0 | MISALIGNED_SCALAR_PERF => Some(MISALIGNED_FAST),
+            MISALIGNED_VECTOR_PERF => Some(MISALIGNED_UNSUPPORTED),
+            ZICBOZ_BLOCK_SIZE => Some(if cpu.has(Ext::Zicboz) { block } else { 0 }),
+            ZICBOM_BLOCK_SIZE => Some(if cpu.has(Ext::Zicbom) { block } else { 0 }),
+            HIGHEST_VIRT_ADDRESS => Some(m.mem.size() - 1),
+            TIME_CSR_FREQ => Some(crate::interp::TIME_FREQ),
             _ => None,
         };
         m.write_u64(at, value.map_or(u64::MAX, |_| key as u64))?;

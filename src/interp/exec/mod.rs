@@ -1,7 +1,8 @@
 //! Instruction semantics: one handler per table row, grouped by extension
 //! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`, `b.rs` for bit manipulation
-//! and Zicond). Handlers are pure semantics on a [`Hart`] and [`Mem`]: they never look
-//! at caches, counters or tracing (those belong to the run loop in `interp/mod.rs`).
+//! and Zicond, `misc.rs` for cache-block operations, Zimop and Zawrs). Handlers are
+//! pure semantics on a [`Hart`] and [`Mem`]: they never look at caches, counters or
+//! tracing (those belong to the run loop in `interp/mod.rs`).
 //!
 //! Contract: while a block runs, `h.pc` holds the block's first pc and an
 //! instruction's own pc is [`pc`]`(h, i)`. A handler for a row flagged `CTRL` (always
@@ -39,6 +40,7 @@ mod b;
 mod f;
 mod i;
 mod m;
+mod misc;
 mod zicsr;
 
 use crate::hart::{Hart, Trap};
@@ -50,7 +52,11 @@ use b::*;
 use f::*;
 use i::*;
 use m::*;
+use misc::*;
 use zicsr::*;
+
+pub use misc::CACHE_BLOCK;
+pub use zicsr::TIME_FREQ;
 
 #[cfg(test)]
 mod tests;

@@ -9,9 +9,12 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 /// `time` ticks at 10 MHz, the timebase Linux reports for common riscv64 boards.
+pub const TIME_FREQ: u64 = 10_000_000;
+
 fn time_now() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
-    (START.get_or_init(Instant::now).elapsed().as_nanos() / 100) as u64
+    let ns = START.get_or_init(Instant::now).elapsed().as_nanos();
+    (ns / (1_000_000_000 / TIME_FREQ as u128)) as u64
 }
 
 fn read(h: &Hart, c: u16) -> std::result::Result<u64, Trap> {
