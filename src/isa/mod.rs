@@ -11,7 +11,7 @@ mod disasm;
 pub mod table;
 
 pub use decode::decode;
-pub use disasm::{FNAMES, XNAMES};
+pub use disasm::{disasm, FNAMES, XNAMES};
 
 /// How an instruction word carries its operands (and builds its immediate).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
