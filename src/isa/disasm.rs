@@ -135,13 +135,12 @@ fn render(i: &Insn, word: u32, pc: u64) -> (Text, String) {
         Add if i.len == 2 && i.rs1 == 0 => return named("mv", format!("{rd},{rs2}")),
         AddUw if i.rs2 == 0 => return named("zext.w", format!("{rd},{rs1}")),
         Packw if i.rs2 == 0 => return named("zext.h", format!("{rd},{rs1}")),
-        Fence => return fence(word),
+        // binutils' canonical trapping word, `csrw cycle, zero`.
         Csrrw if word == 0xc000_1073 => return named("unimp", String::new()),
-        Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci => return csr_op(i),
         _ => {}
     }
 
-    // Mnemonics 2.40 replaces outright.
+    // Otherwise the table's mnemonic, but for the renames 2.40 makes.
     let base = i.op.mnemonic();
     let unary = match i.op.format() {
         Format::R if i.rs1 == i.rs2 => sign_injection_alias(&base),
@@ -185,7 +184,6 @@ fn render(i: &Insn, word: u32, pc: u64) -> (Text, String) {
         Format::J => format!("{rd},{target}"),
         Format::Amo => format!("{rd},{rs2},({rs1})"),
         Format::Lr => format!("{rd},({rs1})"),
-        // Handled above; kept total for rows added later.
         Format::Csr | Format::CsrI => return csr_op(i),
         Format::Fence => return fence(word),
         Format::None => String::new(),
