@@ -6,7 +6,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa
+.PHONY: help setup build native component launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test     setup + build + the whole test suite (unit tests, e2e corpus on every runner)"
 	@echo "make bench    benchmark table: native x86-64, qemu-riscv64, MVVM under wasmtime"
 	@echo "make fuzz-isa differential ISA fuzzing against qemu-riscv64 for SECONDS (default 60)"
+	@echo "make fuzz-decode  every 2^32 instruction word through decode + disasm (~20 min on 2 cores)"
 	@echo "make lint     rustfmt check + clippy (native and wasm32-wasip2)"
 
 # ---- set-up ---------------------------------------------------------------------------
@@ -62,22 +63,29 @@ test: setup
 	$(MAKE) -j2 guests
 	$(MAKE) unit e2e
 
+# Unit tests, bad input, the fixed-seed ISA fuzzer against qemu, the disassembler
+# against objdump, and the decoder harness.
 unit:
-	$(CARGO) test --release --lib --test bad_input
+	$(CARGO) test --release --lib --test bad_input --test isa_fuzz --test disasm --test decode_fuzz
 
 # The launcher's own unit tests (argument parsing); its behaviour is covered by the
 # e2e `launcher` runner. Not part of `test`: it builds wasmtime a second time.
 test-host:
 	$(CARGO) test --release -p mvvm-host
 
+# The guest corpus and the hand-written assembly tests (tests/asm/*.S).
 e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e --test asm
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
 SECONDS ?= 60
 fuzz-isa:
 	MVVM_ISA_FUZZ_SECONDS=$(SECONDS) $(CARGO) test --release --test isa_fuzz -- --nocapture
+
+# Every 32-bit word (and every halfword) through the decoder and disassembler.
+fuzz-decode:
+	MVVM_DECODE_EXHAUSTIVE=1 $(CARGO) test --release --test decode_fuzz all_words_when_asked -- --nocapture
 
 lint:
 	$(CARGO) fmt --all -- --check

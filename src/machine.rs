@@ -297,10 +297,10 @@ impl Machine {
             out.push_str("----------------\nIN:\n");
             let mut at = pc;
             for _ in 0..interp::MAX_BLOCK {
-                let Some(insn) = interp::peek(&self.mem, at) else {
+                let Some((insn, word)) = interp::peek(&self.mem, at) else {
                     break;
                 };
-                out.push_str(&format!("0x{at:016x}:  {}\n", insn.disasm(at)));
+                out.push_str(&format!("0x{at:016x}:  {}\n", crate::isa::disasm(word, at)));
                 at += insn.len as u64;
                 if insn.op.ends_block() || at.is_multiple_of(crate::mem::PAGE) {
                     break;

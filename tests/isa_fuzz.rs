@@ -59,7 +59,7 @@
 mod common;
 
 use common::{rv, rvc};
-use mvvm::isa::{decode, decode_for, ExtSet, Flags, Format, Opcode, ROWS};
+use mvvm::isa::{decode, decode_for, disasm, ExtSet, Flags, Format, Opcode, ROWS};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
@@ -365,8 +365,8 @@ impl Piece {
     }
     fn disasm(self, pc: u64) -> String {
         match self {
-            Piece::W(w) => format!("{w:08x}      {}", decode(w).disasm(pc)),
-            Piece::H(h) => format!("{h:04x}          {}", decode(h as u32).disasm(pc)),
+            Piece::W(w) => format!("{w:08x}      {}", disasm(w, pc)),
+            Piece::H(h) => format!("{h:04x}          {}", disasm(h as u32, pc)),
         }
     }
 }
@@ -1427,8 +1427,8 @@ fn reproducer_text(seq: &Seq, origin: &str, why: &str) -> String {
     let mut pc = 0u64;
     for p in &code {
         let (hex, text) = match p {
-            Piece::W(w) => (format!("{w:08x}"), decode(*w).disasm(pc)),
-            Piece::H(h) => (format!("{h:04x}"), decode(*h as u32).disasm(pc)),
+            Piece::W(w) => (format!("{w:08x}"), disasm(*w, pc)),
+            Piece::H(h) => (format!("{h:04x}"), disasm(*h as u32, pc)),
         };
         let _ = writeln!(s, "code {hex}  # {pc:x}: {text}");
         pc += p.bytes().len() as u64;

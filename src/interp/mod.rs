@@ -342,13 +342,14 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
     None
 }
 
-/// Decodes the instruction at `pc` without caching it (for tracing and errors).
-pub fn peek(mem: &Mem, pc: u64) -> Option<Insn> {
+/// Decodes the instruction at `pc` without caching it (for tracing and errors), with
+/// its raw word (the low halfword for a compressed one), which disassembly needs.
+pub fn peek(mem: &Mem, pc: u64) -> Option<(Insn, u32)> {
     let lo = u16::from_le_bytes(mem.slice(pc, 2)?.try_into().ok()?);
     let word = if lo & 3 == 3 {
         u32::from_le_bytes(mem.slice(pc, 4)?.try_into().ok()?)
     } else {
         lo as u32
     };
-    Some(isa::decode(word))
+    Some((isa::decode(word), word))
 }

@@ -73,7 +73,11 @@ const MAX: ExtSet = RVA23U64.union(ExtSet::of(&[Zfh, Zbc, Zbkb, Zbkc, Zbkx]));
 /// Named CPUs, for `-cpu NAME` and `-cpu help`.
 const CPUS: &[(&str, ExtSet, &str)] = &[
     ("max", MAX, "every extension MVVM implements (the default)"),
-    ("rv64", RV64GC, "RV64GC: I, M, A, F, D, C, Zicsr, Zifencei, Zicntr"),
+    (
+        "rv64",
+        RV64GC,
+        "RV64GC: I, M, A, F, D, C, Zicsr, Zifencei, Zicntr",
+    ),
     ("rva20u64", RVA20U64, "the RVA20U64 profile"),
     ("rva22u64", RVA22U64, "the RVA22U64 profile"),
     ("rva23u64", RVA23U64, "the RVA23U64 profile without V"),
@@ -148,7 +152,14 @@ impl ExtSet {
         if set.has(Zfh) {
             set.set(Zfhmin, true);
         }
-        for (needs, what) in [(D, F), (Zfhmin, F), (Zfa, F), (Zcb, C), (Zcmop, C), (Zcmop, Zimop)] {
+        for (needs, what) in [
+            (D, F),
+            (Zfhmin, F),
+            (Zfa, F),
+            (Zcb, C),
+            (Zcmop, C),
+            (Zcmop, Zimop),
+        ] {
             if set.has(needs) && !set.has(what) {
                 return Err(format!("-cpu: {needs:?} requires {what:?}"));
             }
@@ -270,7 +281,13 @@ mod tests {
         let s = ExtSet::parse("rv64,zba=on,zbb=true,c=off,d=false").unwrap();
         assert!(s.has(Zba) && s.has(Zbb) && !s.has(C) && !s.has(D) && s.has(F));
         assert!(ExtSet::parse("rv64,zfh=on").unwrap().has(Zfhmin));
-        for bad in ["pentium", "rv64,zfoo=on", "rv64,zba=maybe", "rv64,i=off", "rv64,v=on"] {
+        for bad in [
+            "pentium",
+            "rv64,zfoo=on",
+            "rv64,zba=maybe",
+            "rv64,i=off",
+            "rv64,v=on",
+        ] {
             assert!(ExtSet::parse(bad).is_err(), "{bad}");
         }
         assert!(ExtSet::parse("rv64,f=off").is_err(), "D needs F");
@@ -284,8 +301,13 @@ mod tests {
         let letters = |s: &str| s.bytes().map(|c| 1u64 << (c - b'a')).sum::<u64>();
         assert_eq!(rv64.hwcap(), letters("imafdc"));
         // IMA_FD | IMA_C | ZCA | ZCD | ZICNTR
-        assert_eq!(rv64.hwprobe_ima_ext_0(), 1 | 2 | 1 << 43 | 1 << 45 | 1 << 50);
-        assert!(ExtSet::default().isa_string().contains("_zba_zbb_zbc_zbkb_zbkc_zbkx_zbs"));
+        assert_eq!(
+            rv64.hwprobe_ima_ext_0(),
+            1 | 2 | 1 << 43 | 1 << 45 | 1 << 50
+        );
+        assert!(ExtSet::default()
+            .isa_string()
+            .contains("_zba_zbb_zbc_zbkb_zbkc_zbkx_zbs"));
     }
 
     #[test]

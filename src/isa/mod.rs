@@ -13,7 +13,7 @@ pub mod table;
 
 pub use cpu::ExtSet;
 pub use decode::{decode, decode_for};
-pub use disasm::{FNAMES, XNAMES};
+pub use disasm::{disasm, FNAMES, XNAMES};
 
 /// How an instruction word carries its operands (and builds its immediate).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
