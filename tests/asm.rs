@@ -21,7 +21,13 @@ use std::time::{Duration, Instant};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
 /// Everything the tests may use; `-cpu` is left at its default (all of it).
-const MARCH: &str = "-march=rv64gc_zba_zbb_zbc_zbs_zbkb_zicbom_zicboz_zawrs_zfh";
+const MARCH: &str = "-march=rv64gc_zba_zbb_zbc_zbs_zbkb_zbkx_zicbom_zicboz_zawrs_zfh";
+/// qemu 7.2 needs the crypto bit-manipulation extensions switched on.
+const QEMU: [&str; 3] = [
+    "qemu-riscv64",
+    "-cpu",
+    "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true",
+];
 
 fn main() {
     let args = Arguments::from_args();
@@ -45,7 +51,7 @@ fn main() {
         if text.contains("oracle: qemu") {
             let src = src.clone();
             trials.push(Trial::test(format!("{name}::qemu"), move || {
-                run(&src, &["qemu-riscv64"])
+                run(&src, &QEMU)
             }));
         } else if !text.contains("oracle: none (") {
             let src = src.clone();
