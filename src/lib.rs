@@ -8,9 +8,11 @@
 //! - [`jit`]: hot code translated to wasm modules that the host compiles,
 //! - [`loader`]: ELF loading and the initial stack,
 //! - [`linux`]: system calls, grouped by subsystem,
-//! - [`machine`]: a guest process tying these together, [`cli`]: the command line.
+//! - [`machine`]: a guest process tying these together, [`cli`]: the command line,
+//! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API).
 
 pub mod cli;
+pub mod embed;
 pub mod hart;
 pub mod interp;
 pub mod isa;

@@ -8,6 +8,7 @@ use crate::jit::Jit;
 use crate::linux::{self, signal, thread, ExitStatus, Os};
 use crate::loader::{self, LoadError, StackInfo};
 use crate::mem::Mem;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io::Write;
 
@@ -137,6 +138,17 @@ impl fmt::Debug for Machine {
     }
 }
 
+/// Why [`Machine::run_for`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// The process ended.
+    Exited(ExitStatus),
+    /// The next instruction is at a breakpoint.
+    Breakpoint,
+    /// The instruction budget is spent.
+    Budget,
+}
+
 /// Blocks run between checks for pending events.
 const BUDGET: u64 = 1 << 16;
 
@@ -189,8 +201,24 @@ impl Machine {
             .resolve(-100, program)
             .map_err(|_| StartError::NotFound(program.to_string()))?;
         let bytes = self.read_program(program, &guest)?;
+        self.load_image(program, &guest, &bytes, argv, envp)
+            .map(drop)
+    }
+
+    /// Loads the executable `bytes`, known to the guest as `guest` (`program` is the
+    /// name it was asked for), with its dynamic linker, and builds the stack. Returns
+    /// the executable's load bias.
+    pub fn load_image(
+        &mut self,
+        program: &str,
+        guest: &str,
+        bytes: &[u8],
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> Result<u64, StartError> {
+        let guest = guest.to_string();
         const EXEC_BASE: u64 = 0x40_0000;
-        let main = loader::load_elf(&mut self.mem, &bytes, &guest, Some(EXEC_BASE))
+        let main = loader::load_elf(&mut self.mem, bytes, &guest, Some(EXEC_BASE))
             .map_err(|e| StartError::Load(program.to_string(), e))?;
         self.mem.brk_start = crate::mem::page_up(main.end);
         self.mem.brk = self.mem.brk_start;
@@ -230,7 +258,7 @@ impl Machine {
         self.os.argv = argv;
         self.os.envp = envp;
         self.os.auxv = auxv;
-        Ok(())
+        Ok(main.bias)
     }
 
     /// Runs the program to its end.
@@ -240,22 +268,67 @@ impl Machine {
             if self.log.per_block() {
                 self.log_block();
             }
-            match interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget) {
-                // Budget spent: a block boundary where timers may have fired, and
-                // where another guest thread gets its turn.
-                None => {
-                    thread::reschedule(self, true);
-                    signal::deliver_pending(self);
-                }
-                Some(Trap::Ecall) => {
-                    linux::syscall(self);
-                    thread::reschedule(self, false);
-                    signal::deliver_pending(self);
-                }
-                Some(trap) => signal::synchronous(self, trap),
-            }
+            let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget);
+            self.handle(trap);
             if let Some(status) = self.os.exit {
                 return self.finish(status);
+            }
+        }
+    }
+
+    /// What follows a return from the interpreter.
+    fn handle(&mut self, trap: Option<Trap>) {
+        match trap {
+            // Budget spent: a block boundary where timers may have fired, and where
+            // another guest thread gets its turn.
+            None => {
+                thread::reschedule(self, true);
+                signal::deliver_pending(self);
+            }
+            Some(Trap::Ecall) => {
+                linux::syscall(self);
+                thread::reschedule(self, false);
+                signal::deliver_pending(self);
+            }
+            Some(trap) => signal::synchronous(self, trap),
+        }
+    }
+
+    /// Runs at most about `budget` instructions (whole blocks while more than a block's
+    /// worth is left, then single instructions), stopping before any instruction whose
+    /// pc is in `breakpoints` — except the first one, so that a run can resume from a
+    /// breakpoint. For embedders (`mvvm:vm/machine`); the guest's exit is reported,
+    /// not printed.
+    pub fn run_for(&mut self, budget: u64, breakpoints: &BTreeSet<u64>) -> Stop {
+        let end = self.hart.instret.saturating_add(budget);
+        let mut first = true;
+        let mut steps = 0u64;
+        loop {
+            if let Some(status) = self.os.exit {
+                return Stop::Exited(status);
+            }
+            if !std::mem::take(&mut first) && breakpoints.contains(&self.hart.pc) {
+                return Stop::Breakpoint;
+            }
+            let left = end.saturating_sub(self.hart.instret);
+            if left == 0 {
+                return Stop::Budget;
+            }
+            let blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
+            if breakpoints.is_empty() && blocks > 0 {
+                let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
+                self.handle(trap);
+                continue;
+            }
+            match interp::step(&mut self.hart, &mut self.mem, &mut self.code) {
+                // A plain instruction: the scheduling point comes every BUDGET of them.
+                None => {
+                    steps += 1;
+                    if steps.is_multiple_of(BUDGET) {
+                        self.handle(None);
+                    }
+                }
+                trap => self.handle(trap),
             }
         }
     }

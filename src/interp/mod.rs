@@ -342,6 +342,43 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
     None
 }
 
+/// Executes the one instruction at `hart.pc` (single-stepping, breakpoints), outside
+/// the block cache. Returns what [`run`] returns for a trap; on a trap `hart.pc` points
+/// at the instruction.
+pub fn step(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache) -> Option<Trap> {
+    let pc = hart.pc;
+    if pc & 1 != 0 {
+        return Some(Trap::Fault {
+            addr: pc,
+            access: crate::hart::Access::Exec,
+            mapped: true,
+        });
+    }
+    let insn = match mem.fetch(pc) {
+        Ok(word) => isa::decode_for(word, code.exts),
+        Err(t) => return Some(t),
+    };
+    hart.instret += 1;
+    let next = pc.wrapping_add(insn.len as u64);
+    match execute(hart, mem, &insn) {
+        Ok(()) if insn.op.flags().contains(isa::Flags::CTRL) => {}
+        Ok(()) => hart.pc = next,
+        Err(Trap::CodeModified { addr }) => {
+            hart.pc = next;
+            code.invalidate(mem, addr & !(PAGE - 1), addr.saturating_add(8));
+        }
+        Err(Trap::FenceI) => {
+            hart.pc = next;
+            code.flush(mem);
+        }
+        Err(t) => {
+            hart.pc = pc;
+            return Some(t);
+        }
+    }
+    None
+}
+
 /// Decodes the instruction at `pc` without caching it (for tracing and errors), with
 /// its raw word (the low halfword for a compressed one), which disassembly needs.
 pub fn peek(mem: &Mem, pc: u64) -> Option<(Insn, u32)> {

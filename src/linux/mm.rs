@@ -178,3 +178,13 @@ pub fn riscv_flush_icache(m: &mut Machine, a: &Args) -> SysResult {
     m.code.flush(&mut m.mem);
     Ok(0)
 }
+
+/// A private anonymous mapping made for an embedder (`mvvm:vm/machine`'s `map`):
+/// `mmap(address, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)`, with `MAP_FIXED`
+/// when `address` is not 0. Returns where it was mapped.
+pub fn map_anonymous(m: &mut Machine, address: u64, len: u64, prot: u8) -> Option<u64> {
+    let fixed = if address != 0 { MAP_FIXED } else { 0 };
+    let flags = MAP_PRIVATE | MAP_ANONYMOUS | fixed;
+    let args = Args([address, len, prot as u64, flags, u64::MAX, 0]);
+    mmap(m, &args).ok().map(|at| at as u64)
+}

@@ -14,6 +14,7 @@ mod fs;
 pub use fs::normalize as fs_normalize;
 mod io;
 mod mm;
+pub use mm::map_anonymous;
 pub mod nr;
 mod process;
 mod procfs;

@@ -1,0 +1,256 @@
+//! The embedding API: a guest process driven call by call (`wit/machine.wit`'s
+//! `machine` resource is a thin adapter over [`Embedded`]). It adds to a
+//! [`Machine`] what an embedder needs: instruction budgets, single steps,
+//! breakpoints, checked register and memory access, and the executable's symbols.
+//! Every argument is validated; nothing here panics on bad input.
+
+use crate::isa::ExtSet;
+use crate::linux::{self, ExitStatus};
+use crate::machine::{Machine, Options, Stop};
+use crate::mem::{R, W, X};
+use std::collections::BTreeSet;
+
+/// What a machine is made from besides the executable (see `wit/machine.wit`).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// `argv`; the executable's name is used when empty.
+    pub args: Vec<String>,
+    /// `NAME=value` strings.
+    pub env: Vec<String>,
+    /// `-L`.
+    pub sysroot: Option<String>,
+    /// `-cpu`.
+    pub cpu: Option<String>,
+    /// The guest address-window size.
+    pub memory: Option<u64>,
+}
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The executable could not be loaded.
+    BadExecutable(String),
+    /// A malformed option.
+    BadOption(String),
+    /// No such register.
+    BadRegister(u32),
+    /// Not mapped with the needed permission.
+    BadAddress(u64),
+}
+
+/// Why [`Embedded::run`] or [`Embedded::step`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Exit status 0-255.
+    Exited(u8),
+    /// Killed by this signal.
+    Killed(u8),
+    /// Stopped before the instruction at this breakpoint.
+    Breakpoint(u64),
+    /// The budget is spent.
+    BudgetSpent,
+}
+
+/// A guest process under an embedder's control.
+pub struct Embedded {
+    machine: Machine,
+    breakpoints: BTreeSet<u64>,
+    /// Symbol name -> address as loaded.
+    symbols: Vec<(String, u64)>,
+}
+
+/// The name the guest sees for an executable given as bytes.
+const GUEST_PATH: &str = "/proc/self/exe";
+
+impl Embedded {
+    /// Loads `executable` as `execve` would.
+    pub fn create(executable: &[u8], config: Config) -> Result<Embedded, Error> {
+        let mut opts = Options {
+            sysroot: config.sysroot,
+            jit_threshold: 0,
+            ..Options::default()
+        };
+        if let Some(cpu) = &config.cpu {
+            opts.cpu = ExtSet::parse(cpu).map_err(Error::BadOption)?;
+        }
+        if let Some(size) = config.memory {
+            if !(1 << 24..=3 << 30).contains(&size) {
+                return Err(Error::BadOption(
+                    "memory must be between 16 MiB and 3 GiB".into(),
+                ));
+            }
+            opts.mem_size = size;
+        }
+        let mut machine = Machine::new(&opts, "/".into()).map_err(Error::BadOption)?;
+        let name = config.args.first().cloned().unwrap_or(GUEST_PATH.into());
+        let mut argv: Vec<Vec<u8>> = config.args.into_iter().map(String::into_bytes).collect();
+        if argv.is_empty() {
+            argv.push(name.clone().into_bytes());
+        }
+        let envp = config.env.into_iter().map(String::into_bytes).collect();
+        let bias = machine
+            .load_image(&name, GUEST_PATH, executable, argv, envp)
+            .map_err(|e| Error::BadExecutable(e.to_string()))?;
+        Ok(Embedded {
+            machine,
+            breakpoints: BTreeSet::new(),
+            symbols: symbols(executable, bias),
+        })
+    }
+
+    /// Runs at most about `budget` instructions (see [`Machine::run_for`]).
+    pub fn run(&mut self, budget: u64) -> Event {
+        match self.machine.run_for(budget, &self.breakpoints) {
+            Stop::Exited(status) => exited(status),
+            Stop::Breakpoint => Event::Breakpoint(self.machine.hart.pc),
+            Stop::Budget => Event::BudgetSpent,
+        }
+    }
+
+    /// Executes one instruction.
+    pub fn step(&mut self) -> Event {
+        match self.machine.run_for(1, &BTreeSet::new()) {
+            Stop::Exited(status) => exited(status),
+            _ if self.breakpoints.contains(&self.machine.hart.pc) => {
+                Event::Breakpoint(self.machine.hart.pc)
+            }
+            _ => Event::BudgetSpent,
+        }
+    }
+
+    /// Instructions retired so far.
+    pub fn instructions(&self) -> u64 {
+        self.machine.hart.instret
+    }
+
+    /// The pc.
+    pub fn pc(&self) -> u64 {
+        self.machine.hart.pc
+    }
+
+    /// Moves the pc.
+    pub fn set_pc(&mut self, pc: u64) {
+        self.machine.hart.pc = pc;
+    }
+
+    /// Integer register `index`.
+    pub fn x(&self, index: u32) -> Result<u64, Error> {
+        Ok(self.machine.hart.get(reg(index)?))
+    }
+
+    /// Sets integer register `index` (x0 stays 0).
+    pub fn set_x(&mut self, index: u32, value: u64) -> Result<(), Error> {
+        self.machine.hart.set(reg(index)?, value);
+        Ok(())
+    }
+
+    /// FP register `index` as raw bits.
+    pub fn f(&self, index: u32) -> Result<u64, Error> {
+        Ok(self.machine.hart.f[reg(index)? as usize])
+    }
+
+    /// Sets FP register `index`.
+    pub fn set_f(&mut self, index: u32, value: u64) -> Result<(), Error> {
+        self.machine.hart.f[reg(index)? as usize] = value;
+        Ok(())
+    }
+
+    /// Reads guest memory the guest can read.
+    pub fn read(&self, address: u64, len: u32) -> Result<Vec<u8>, Error> {
+        self.machine
+            .mem
+            .slice(address, len as u64)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| Error::BadAddress(self.first_bad(address, len as u64, R)))
+    }
+
+    /// Writes guest memory the guest can write, dropping decoded code there.
+    pub fn write(&mut self, address: u64, bytes: &[u8]) -> Result<(), Error> {
+        let m = &mut self.machine;
+        match m.mem.write_bytes(address, bytes) {
+            Some(true) => {
+                let end = address + bytes.len() as u64;
+                m.code.invalidate(&mut m.mem, address, end);
+                Ok(())
+            }
+            Some(false) => Ok(()),
+            None => Err(Error::BadAddress(self.first_bad(
+                address,
+                bytes.len() as u64,
+                W,
+            ))),
+        }
+    }
+
+    /// Maps zeroed anonymous memory (`address` 0: anywhere); returns its address.
+    pub fn map(
+        &mut self,
+        address: u64,
+        len: u64,
+        read: bool,
+        write: bool,
+        exec: bool,
+    ) -> Result<u64, Error> {
+        let prot = (read as u8) * R | (write as u8) * W | (exec as u8) * X;
+        linux::map_anonymous(&mut self.machine, address, len, prot)
+            .ok_or(Error::BadAddress(address))
+    }
+
+    /// A symbol's loaded address.
+    pub fn symbol(&self, name: &str) -> Option<u64> {
+        self.symbols.iter().find(|s| s.0 == name).map(|s| s.1)
+    }
+
+    /// Stops `run` before `pc`.
+    pub fn add_breakpoint(&mut self, pc: u64) {
+        self.breakpoints.insert(pc);
+    }
+
+    /// Removes a breakpoint.
+    pub fn remove_breakpoint(&mut self, pc: u64) {
+        self.breakpoints.remove(&pc);
+    }
+
+    /// The first address of `[address, address + len)` without `need` (or `address`).
+    fn first_bad(&self, address: u64, len: u64, need: u8) -> u64 {
+        (0..len.min(1 << 32))
+            .step_by(crate::mem::PAGE as usize)
+            .map(|o| address.saturating_add(o))
+            .chain([address.saturating_add(len.saturating_sub(1))])
+            .find(|&a| !self.machine.mem.check(a, 1, need))
+            .unwrap_or(address)
+    }
+}
+
+fn reg(index: u32) -> Result<u8, Error> {
+    if index < 32 {
+        Ok(index as u8)
+    } else {
+        Err(Error::BadRegister(index))
+    }
+}
+
+fn exited(status: ExitStatus) -> Event {
+    match status {
+        ExitStatus::Exited(code) => Event::Exited(code as u8),
+        ExitStatus::Signaled(sig) => Event::Killed(sig),
+    }
+}
+
+/// The named symbols of an ELF file, relocated by `bias`.
+fn symbols(elf: &[u8], bias: u64) -> Vec<(String, u64)> {
+    let Ok(elf) = goblin::elf::Elf::parse(elf) else {
+        return Vec::new();
+    };
+    let tables = [(&elf.syms, &elf.strtab), (&elf.dynsyms, &elf.dynstrtab)];
+    tables
+        .into_iter()
+        .flat_map(|(syms, names)| {
+            syms.iter().filter_map(move |s| {
+                let name = names.get_at(s.st_name)?;
+                (s.st_value != 0 && !name.is_empty())
+                    .then(|| (name.to_string(), s.st_value.wrapping_add(bias)))
+            })
+        })
+        .collect()
+}
