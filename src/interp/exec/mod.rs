@@ -1,6 +1,6 @@
 //! Instruction semantics: one handler per table row, grouped by extension
-//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`, `b.rs` for bit manipulation
-//! and Zicond). Handlers are pure semantics on a [`Hart`] and [`Mem`]: they never look
+//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zfh.rs` for Zfh/Zfhmin, `zfa.rs`,
+//! `zicsr.rs`, `b.rs` for bit manipulation and Zicond). Handlers are pure semantics on a [`Hart`] and [`Mem`]: they never look
 //! at caches, counters or tracing (those belong to the run loop in `interp/mod.rs`).
 //!
 //! Contract: while a block runs, `h.pc` holds the block's first pc and an
@@ -39,6 +39,8 @@ mod b;
 mod f;
 mod i;
 mod m;
+mod zfa;
+mod zfh;
 mod zicsr;
 
 use crate::hart::{Hart, Trap};
@@ -50,6 +52,8 @@ use b::*;
 use f::*;
 use i::*;
 use m::*;
+use zfa::*;
+use zfh::*;
 use zicsr::*;
 
 #[cfg(test)]
