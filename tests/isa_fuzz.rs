@@ -29,7 +29,7 @@
 //! - Zfa (`fli`, `fminm`/`fmaxm`, `fround`/`froundnx`, `fleq`/`fltq`, `fcvtmod.w.d`):
 //!   qemu 7.2 predates it (it arrived in qemu 8.0) and raises SIGILL for all of them.
 //!   Sequences never draw Zfa rows, probes skip words MVVM decodes as Zfa, and the unit
-//!   tests in `src/interp/exec/tests_zfa.rs` and `src/interp/fp/tests.rs` pin them.
+//!   tests in `src/interp/exec/tests_zfh_zfa.rs` and `src/interp/fp/tests_zfh_zfa.rs` pin them.
 //! - `ctzw` on an operand whose low 32 bits are zero: qemu 7.2 counts on into the upper
 //!   word (51 for `1 << 51`, 64 for 0) instead of answering 32. `ctzw` only runs here
 //!   behind a `bseti` that sets one of the low 32 bits; `tests_b.rs` pins the zero case.
@@ -334,7 +334,10 @@ fn half(x: f32) -> u16 {
         return sign;
     }
     let exp = (b >> 23 & 0xff) as i32 - 127 + 15;
-    assert!((1..31).contains(&exp) && b & 0x1fff == 0, "{x} is not a normal half");
+    assert!(
+        (1..31).contains(&exp) && b & 0x1fff == 0,
+        "{x} is not a normal half"
+    );
     sign | (exp as u16) << 10 | (b >> 13 & 0x3ff) as u16
 }
 

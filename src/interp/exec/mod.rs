@@ -60,6 +60,8 @@ use zicsr::*;
 mod tests;
 #[cfg(test)]
 mod tests_b;
+#[cfg(test)]
+mod tests_zfh_zfa;
 
 /// What every handler returns.
 pub type Result = std::result::Result<(), Trap>;

@@ -28,6 +28,8 @@
 mod soft;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_zfh_zfa;
 
 use soft::{F16, F32, F64};
 use std::cmp::Ordering;
