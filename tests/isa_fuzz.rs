@@ -2,12 +2,13 @@
 //! oracle) and under MVVM, compared register for register.
 //!
 //! Each sequence mixes RV64IMAFDC (including compressed forms, forward branches, jumps,
-//! loads/stores, LR/SC and AMOs on a scratch area, FP CSR accesses) with Zba, Zbb, Zbs,
-//! Zbc, Zbkb and Zbkx, drawn from MVVM's instruction table with operands chosen here.
-//! Its initial state is random with a bias to edge values: integers like 0, -1, the sign
-//! bits and 32-bit boundaries; FP values like ±0, subnormals, ±inf, quiet and signalling
-//! NaNs, the largest and smallest normals, NaN-boxed and unboxed singles; a random
-//! rounding mode and accrued flags in `fcsr`, and random scratch memory.
+//! loads/stores, LR/SC and AMOs on a scratch area, FP CSR accesses) with Zfh, Zfhmin,
+//! Zba, Zbb, Zbs, Zbc, Zbkb and Zbkx, drawn from MVVM's instruction table with operands
+//! chosen here. Its initial state is random with a bias to edge values: integers like 0,
+//! -1, the sign bits and 32-bit boundaries; FP values like ±0, subnormals, ±inf, quiet
+//! and signalling NaNs, the largest and smallest normals, NaN-boxed and unboxed singles
+//! and halves; a random rounding mode and accrued flags in `fcsr`, and random scratch
+//! memory.
 //!
 //! A program built here (see [`program`]) runs many sequences. For each it copies the
 //! sequence's initial state from its data area into the scratch area, `fcsr`, f0..f31 and
@@ -71,8 +72,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
-/// qemu 7.2's property names for the extensions under test (Zicond does not exist there).
-const QEMU_CPU: &str = "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true";
+/// qemu 7.2's property names for the extensions under test (its Zfh ones are
+/// capitalized; Zicond and Zfa do not exist there).
+const QEMU_CPU: &str =
+    "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true,Zfh=true,Zfhmin=true";
 /// The same CPU for MVVM, so that both agree on which encodings are instructions.
 /// (qemu 7.2's `rv64` also has Zicbom and Zicboz on, but its user mode raises SIGILL
 /// for every `cbo.*`; see the module docs.)
@@ -263,6 +266,32 @@ const F32_EDGES: &[u32] = &[
     0x4eff_ffff, // just below 2^31
 ];
 
+const F16_EDGES: &[u16] = &[
+    0x0000, // +0
+    0x8000, // -0
+    0x3c00, // 1
+    0xbc00, // -1
+    0x3800, // 0.5
+    0x3e00, // 1.5
+    0x4100, // 2.5
+    0xc100, // -2.5
+    0x2e66, // 0.1
+    0x0001, // smallest subnormal
+    0x83ff, // -largest subnormal
+    0x0400, // smallest normal
+    0x7bff, // largest normal (65504)
+    0xfbff, // -largest normal
+    0x7c00, // inf
+    0xfc00, // -inf
+    0x7e00, // canonical qNaN
+    0x7c01, // sNaN
+    0xfe23, // -qNaN with payload
+    0x6800, // 2048: the last binade where every integer is exact
+    0x6bff, // 4095: beyond it, odd integers round
+    0x7800, // 32768
+    0x3bff, // just below 1
+];
+
 fn int_value(rng: &mut Rng) -> u64 {
     match rng.below(10) {
         0..=3 => rng.pick(INT_EDGES),
@@ -276,7 +305,8 @@ fn int_value(rng: &mut Rng) -> u64 {
 
 fn fp_value(rng: &mut Rng) -> u64 {
     let boxed = |v: u32| 0xffff_ffff_0000_0000 | v as u64;
-    match rng.below(20) {
+    let boxed_h = |v: u16| 0xffff_ffff_ffff_0000 | v as u64;
+    match rng.below(26) {
         0..=6 => rng.pick(F64_EDGES),
         7..=13 => boxed(rng.pick(F32_EDGES)),
         // Random sign and mantissa, exponent near the ends or the middle.
@@ -293,8 +323,35 @@ fn fp_value(rng: &mut Rng) -> u64 {
         17 => boxed((rng.range(-70000, 70000) as f32 / 4.0).to_bits()),
         // A single that is not NaN-boxed reads as the canonical NaN.
         18 => rng.next() << 32 >> 1 | rng.pick(F32_EDGES) as u64,
+        19..=21 => boxed_h(rng.pick(F16_EDGES)),
+        22 => {
+            let exp = rng.pick(&[0u16, 1, 2, 0xe, 0xf, 0x10, 0x1d, 0x1e, 0x1f]);
+            boxed_h((rng.next() as u16 & 0x83ff) | exp << 10)
+        }
+        // Integers and quarters as halves (exact conversion boundaries).
+        23 => {
+            let k = rng.range(-2048, 2048) as f32;
+            boxed_h(half(if rng.chance(50) { k } else { k / 4.0 }))
+        }
+        // A half whose box is broken (here: a boxed single's upper half) reads as NaN.
+        24 => boxed(rng.pick(F16_EDGES) as u32 | (rng.next() as u32) << 17 >> 1),
         _ => rng.next(),
     }
+}
+
+/// The binary16 encoding of `x`, which must be zero or a normal half exactly.
+fn half(x: f32) -> u16 {
+    let b = x.to_bits();
+    let sign = (b >> 16 & 0x8000) as u16;
+    if x == 0.0 {
+        return sign;
+    }
+    let exp = (b >> 23 & 0xff) as i32 - 127 + 15;
+    assert!(
+        (1..31).contains(&exp) && b & 0x1fff == 0,
+        "{x} is not a normal half"
+    );
+    sign | (exp as u16) << 10 | (b >> 13 & 0x3ff) as u16
 }
 
 fn random_state(rng: &mut Rng) -> State {

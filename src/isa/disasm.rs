@@ -147,6 +147,16 @@ fn render(i: &Insn, word: u32, pc: u64) -> (Text, String) {
             let n = (word >> 30 & 1) << 2 | (word >> 26 & 3);
             return (format!("mop.rr.{n}").into(), format!("{rd},{rs1},{rs2}"));
         }
+        // Newer binutils print the constant: `min`, `inf`, `nan` or C's `%a` form.
+        FliS | FliD | FliH => {
+            let value = match i.rs1 {
+                1 => "min".to_string(),
+                30 => "inf".to_string(),
+                31 => "nan".to_string(),
+                k => hex_float(super::FLI[k as usize]),
+            };
+            return (i.op.mnemonic().into(), format!("{rd},{value}"));
+        }
         // binutils' canonical trapping word, `csrw cycle, zero`.
         Csrrw if word == 0xc000_1073 => return named("unimp", String::new()),
         _ => {}
@@ -563,3 +573,32 @@ const CSR_NAMES: &[(u16, &str)] = &[
     (0xf15, "mconfigptr"),
     (0xfb0, "mtopi"),
 ];
+
+/// A finite, non-zero `v` as C's `%a` prints it: `0x1.4p-2`, `-0x1p+0`.
+fn hex_float(v: f64) -> String {
+    let bits = v.to_bits();
+    let sign = if v < 0.0 { "-" } else { "" };
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let frac = format!("{:013x}", bits & ((1 << 52) - 1));
+    let frac = frac.trim_end_matches('0');
+    let dot = if frac.is_empty() { "" } else { "." };
+    format!("{sign}0x1{dot}{frac}p{exp:+}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fli_constants_print_as_binutils_does() {
+        // fli.s fa0, k: 0xf0100553 | k << 15
+        let fli = |k: u32| disasm(0xf010_0553 | k << 15, 0);
+        assert_eq!(fli(0), "fli.s\tfa0,-0x1p+0");
+        assert_eq!(fli(1), "fli.s\tfa0,min");
+        assert_eq!(fli(2), "fli.s\tfa0,0x1p-16");
+        assert_eq!(fli(9), "fli.s\tfa0,0x1.4p-2");
+        assert_eq!(fli(29), "fli.s\tfa0,0x1p+16");
+        assert_eq!(fli(30), "fli.s\tfa0,inf");
+        assert_eq!(fli(31), "fli.s\tfa0,nan");
+    }
+}

@@ -15,6 +15,45 @@ pub use cpu::ExtSet;
 pub use decode::{decode, decode_for};
 pub use disasm::{disasm, FNAMES, XNAMES};
 
+/// The `fli.{s,d,h}` constants by the `rs1` field, as the Zfa chapter tabulates them
+/// (every one exact in binary64). Entry 1, the smallest positive normal number, and
+/// entry 31, the canonical NaN, depend on the destination format: the handlers supply
+/// those.
+pub const FLI: [f64; 32] = [
+    -1.0,
+    f64::MIN_POSITIVE, // per format
+    1.0 / 65536.0,
+    1.0 / 32768.0,
+    1.0 / 256.0,
+    1.0 / 128.0,
+    0.0625,
+    0.125,
+    0.25,
+    0.3125,
+    0.375,
+    0.4375,
+    0.5,
+    0.625,
+    0.75,
+    0.875,
+    1.0,
+    1.25,
+    1.5,
+    1.75,
+    2.0,
+    2.5,
+    3.0,
+    4.0,
+    8.0,
+    16.0,
+    128.0,
+    256.0,
+    32768.0,
+    65536.0,
+    f64::INFINITY,
+    f64::NAN, // per format
+];
+
 /// How an instruction word carries its operands (and builds its immediate).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -1,6 +1,6 @@
-//! The single instruction table: every instruction MVVM knows (RV64GC, the bit-manipulation
-//! extensions Zba/Zbb/Zbs/Zbc/Zbkb/Zbkx, Zicond, Zicbom/Zicboz, Zimop and Zawrs), one
-//! row each.
+//! The single instruction table: every instruction MVVM knows (RV64GC, half precision
+//! Zfh/Zfhmin, Zfa, the bit-manipulation extensions Zba/Zbb/Zbs/Zbc/Zbkb/Zbkx, Zicond,
+//! Zicbom/Zicboz, Zimop and Zawrs), one row each.
 //!
 //! `for_each_insn!(m)` calls `m!` with all rows. Each row is
 //! `Variant handler mask match Format Ext flags;` where
@@ -188,6 +188,66 @@ macro_rules! for_each_insn {
             FcvtDL     fcvt_d_l   0xfff0007f 0xd2200053 R1Rm   D  FD;
             FcvtDLu    fcvt_d_lu  0xfff0007f 0xd2300053 R1Rm   D  FD;
             FmvDX      fmv_d_x    0xfff0707f 0xf2000053 R1     D  FD;
+            // ---- Zfhmin -------------------------------------------------------------------
+            Flh        flh        0x0000707f 0x00001007 Load   Zfhmin LOAD|FD;
+            Fsh        fsh        0x0000707f 0x00001027 S      Zfhmin STORE|FS2;
+            FcvtSH     fcvt_s_h   0xfff0007f 0x40200053 R1Rm   Zfhmin FD|FS1;
+            FcvtHS     fcvt_h_s   0xfff0007f 0x44000053 R1Rm   Zfhmin FD|FS1;
+            FcvtDH     fcvt_d_h   0xfff0007f 0x42200053 R1Rm   Zfhmin FD|FS1;
+            FcvtHD     fcvt_h_d   0xfff0007f 0x44100053 R1Rm   Zfhmin FD|FS1;
+            FmvXH      fmv_x_h    0xfff0707f 0xe4000053 R1     Zfhmin FS1;
+            FmvHX      fmv_h_x    0xfff0707f 0xf4000053 R1     Zfhmin FD;
+            // ---- Zfh -----------------------------------------------------------------------
+            FmaddH     fmadd_h    0x0600007f 0x04000043 R4     Zfh FD|FS1|FS2|FS3;
+            FmsubH     fmsub_h    0x0600007f 0x04000047 R4     Zfh FD|FS1|FS2|FS3;
+            FnmsubH    fnmsub_h   0x0600007f 0x0400004b R4     Zfh FD|FS1|FS2|FS3;
+            FnmaddH    fnmadd_h   0x0600007f 0x0400004f R4     Zfh FD|FS1|FS2|FS3;
+            FaddH      fadd_h     0xfe00007f 0x04000053 RRm    Zfh FD|FS1|FS2;
+            FsubH      fsub_h     0xfe00007f 0x0c000053 RRm    Zfh FD|FS1|FS2;
+            FmulH      fmul_h     0xfe00007f 0x14000053 RRm    Zfh FD|FS1|FS2;
+            FdivH      fdiv_h     0xfe00007f 0x1c000053 RRm    Zfh FD|FS1|FS2;
+            FsqrtH     fsqrt_h    0xfff0007f 0x5c000053 R1Rm   Zfh FD|FS1;
+            FsgnjH     fsgnj_h    0xfe00707f 0x24000053 R      Zfh FD|FS1|FS2;
+            FsgnjnH    fsgnjn_h   0xfe00707f 0x24001053 R      Zfh FD|FS1|FS2;
+            FsgnjxH    fsgnjx_h   0xfe00707f 0x24002053 R      Zfh FD|FS1|FS2;
+            FminH      fmin_h     0xfe00707f 0x2c000053 R      Zfh FD|FS1|FS2;
+            FmaxH      fmax_h     0xfe00707f 0x2c001053 R      Zfh FD|FS1|FS2;
+            FeqH       feq_h      0xfe00707f 0xa4002053 R      Zfh FS1|FS2;
+            FltH       flt_h      0xfe00707f 0xa4001053 R      Zfh FS1|FS2;
+            FleH       fle_h      0xfe00707f 0xa4000053 R      Zfh FS1|FS2;
+            FclassH    fclass_h   0xfff0707f 0xe4001053 R1     Zfh FS1;
+            FcvtWH     fcvt_w_h   0xfff0007f 0xc4000053 R1Rm   Zfh FS1;
+            FcvtWuH    fcvt_wu_h  0xfff0007f 0xc4100053 R1Rm   Zfh FS1;
+            FcvtLH     fcvt_l_h   0xfff0007f 0xc4200053 R1Rm   Zfh FS1;
+            FcvtLuH    fcvt_lu_h  0xfff0007f 0xc4300053 R1Rm   Zfh FS1;
+            FcvtHW     fcvt_h_w   0xfff0007f 0xd4000053 R1Rm   Zfh FD;
+            FcvtHWu    fcvt_h_wu  0xfff0007f 0xd4100053 R1Rm   Zfh FD;
+            FcvtHL     fcvt_h_l   0xfff0007f 0xd4200053 R1Rm   Zfh FD;
+            FcvtHLu    fcvt_h_lu  0xfff0007f 0xd4300053 R1Rm   Zfh FD;
+            // ---- Zfa (fli: the constant's index sits in the rs1 field; fmvh.x.d and
+            // fmvp.d.x are RV32-only and stay illegal here) --------------------------------
+            FliS       fli_s      0xfff0707f 0xf0100053 R1     Zfa FD;
+            FliD       fli_d      0xfff0707f 0xf2100053 R1     Zfa FD;
+            FliH       fli_h      0xfff0707f 0xf4100053 R1     Zfa FD;
+            FminmS     fminm_s    0xfe00707f 0x28002053 R      Zfa FD|FS1|FS2;
+            FmaxmS     fmaxm_s    0xfe00707f 0x28003053 R      Zfa FD|FS1|FS2;
+            FminmD     fminm_d    0xfe00707f 0x2a002053 R      Zfa FD|FS1|FS2;
+            FmaxmD     fmaxm_d    0xfe00707f 0x2a003053 R      Zfa FD|FS1|FS2;
+            FminmH     fminm_h    0xfe00707f 0x2c002053 R      Zfa FD|FS1|FS2;
+            FmaxmH     fmaxm_h    0xfe00707f 0x2c003053 R      Zfa FD|FS1|FS2;
+            FroundS    fround_s   0xfff0007f 0x40400053 R1Rm   Zfa FD|FS1;
+            FroundnxS  froundnx_s 0xfff0007f 0x40500053 R1Rm   Zfa FD|FS1;
+            FroundD    fround_d   0xfff0007f 0x42400053 R1Rm   Zfa FD|FS1;
+            FroundnxD  froundnx_d 0xfff0007f 0x42500053 R1Rm   Zfa FD|FS1;
+            FroundH    fround_h   0xfff0007f 0x44400053 R1Rm   Zfa FD|FS1;
+            FroundnxH  froundnx_h 0xfff0007f 0x44500053 R1Rm   Zfa FD|FS1;
+            FcvtmodWD  fcvtmod_w_d 0xfff0707f 0xc2801053 R1Rm  Zfa FS1;
+            FleqS      fleq_s     0xfe00707f 0xa0004053 R      Zfa FS1|FS2;
+            FltqS      fltq_s     0xfe00707f 0xa0005053 R      Zfa FS1|FS2;
+            FleqD      fleq_d     0xfe00707f 0xa2004053 R      Zfa FS1|FS2;
+            FltqD      fltq_d     0xfe00707f 0xa2005053 R      Zfa FS1|FS2;
+            FleqH      fleq_h     0xfe00707f 0xa4004053 R      Zfa FS1|FS2;
+            FltqH      fltq_h     0xfe00707f 0xa4005053 R      Zfa FS1|FS2;
             // ---- Zba ------------------------------------------------------------------------
             AddUw      add_uw     0xfe00707f 0x0800003b R      Zba NONE;
             Sh1add     sh1add     0xfe00707f 0x20002033 R      Zba NONE;

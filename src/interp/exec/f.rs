@@ -1,8 +1,10 @@
 //! F and D: FP loads and stores, arithmetic, conversions, moves and compares.
 //!
-//! Each operation is written once, generically over [`Fmt`] (single or double); the
-//! handlers are one-line instantiations. Single-precision values are NaN-boxed in
-//! the 64-bit FP registers: reading a register whose upper half is not all ones
+//! Each operation is written once, generically over [`Fmt`] (half, single or double);
+//! the handlers are one-line instantiations. This module also owns the plumbing the
+//! half-precision (`zfh.rs`) and Zfa (`zfa.rs`) handlers share: the formats, the
+//! rounding-mode lookup and the generic operations. Narrower values are NaN-boxed in
+//! the 64-bit FP registers: reading a register whose upper bits are not all ones
 //! yields the canonical NaN. The IEEE arithmetic itself is `interp::fp`.
 
 use super::{ea, sext32, Result};
@@ -12,7 +14,7 @@ use crate::isa::Insn;
 use crate::mem::Mem;
 
 /// An FP format: how its values sit in registers and which arithmetic applies.
-trait Fmt {
+pub(super) trait Fmt {
     type Bits: Copy + std::ops::BitXor<Output = Self::Bits> + std::ops::BitAnd<Output = Self::Bits>;
     const SIGN: Self::Bits;
     fn read(h: &Hart, r: u8) -> Self::Bits;
@@ -38,14 +40,20 @@ trait Fmt {
     fn from_u32(v: u32, rm: Rm, fl: &mut u8) -> Self::Bits;
     fn from_i64(v: i64, rm: Rm, fl: &mut u8) -> Self::Bits;
     fn from_u64(v: u64, rm: Rm, fl: &mut u8) -> Self::Bits;
+    fn minm(a: Self::Bits, b: Self::Bits, fl: &mut u8) -> Self::Bits;
+    fn maxm(a: Self::Bits, b: Self::Bits, fl: &mut u8) -> Self::Bits;
+    fn round(a: Self::Bits, rm: Rm, exact: bool, fl: &mut u8) -> Self::Bits;
+    fn ltq(a: Self::Bits, b: Self::Bits, fl: &mut u8) -> bool;
+    fn leq(a: Self::Bits, b: Self::Bits, fl: &mut u8) -> bool;
 }
 
 macro_rules! impl_fmt {
     ($fmt:ident, $bits:ty, $sign:expr, $read:expr, $write:expr,
      $add:ident $sub:ident $mul:ident $div:ident $sqrt:ident $fma:ident $min:ident $max:ident
      $eq:ident $lt:ident $le:ident $class:ident $ti32:ident $tu32:ident $ti64:ident $tu64:ident
-     $fi32:ident $fu32:ident $fi64:ident $fu64:ident) => {
-        struct $fmt;
+     $fi32:ident $fu32:ident $fi64:ident $fu64:ident
+     $minm:ident $maxm:ident $round:ident $ltq:ident $leq:ident) => {
+        pub(super) struct $fmt;
         impl Fmt for $fmt {
             type Bits = $bits;
             const SIGN: $bits = $sign;
@@ -118,6 +126,21 @@ macro_rules! impl_fmt {
             fn from_u64(v: u64, rm: Rm, fl: &mut u8) -> $bits {
                 fp::$fu64(v, rm, fl)
             }
+            fn minm(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+                fp::$minm(a, b, fl)
+            }
+            fn maxm(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+                fp::$maxm(a, b, fl)
+            }
+            fn round(a: $bits, rm: Rm, exact: bool, fl: &mut u8) -> $bits {
+                fp::$round(a, rm, exact, fl)
+            }
+            fn ltq(a: $bits, b: $bits, fl: &mut u8) -> bool {
+                fp::$ltq(a, b, fl)
+            }
+            fn leq(a: $bits, b: $bits, fl: &mut u8) -> bool {
+                fp::$leq(a, b, fl)
+            }
         }
     };
 }
@@ -135,25 +158,43 @@ fn nan_box(v: u32) -> u64 {
     0xffff_ffff_0000_0000 | v as u64
 }
 
+/// Reads a NaN-boxed half: an improperly boxed value is the canonical NaN.
+fn unbox_h(v: u64) -> u16 {
+    if v >> 16 == 0xffff_ffff_ffff {
+        v as u16
+    } else {
+        fp::F16_CANONICAL_NAN
+    }
+}
+
+/// NaN-boxes a half (the upper 48 bits all ones).
+pub(super) fn nan_box_h(v: u16) -> u64 {
+    0xffff_ffff_ffff_0000 | v as u64
+}
+
 impl_fmt!(S, u32, 1 << 31, unbox, nan_box,
     f32_add f32_sub f32_mul f32_div f32_sqrt f32_fma f32_min f32_max f32_eq f32_lt f32_le
     f32_classify f32_to_i32 f32_to_u32 f32_to_i64 f32_to_u64 f32_from_i32 f32_from_u32
-    f32_from_i64 f32_from_u64);
+    f32_from_i64 f32_from_u64 f32_minm f32_maxm f32_round f32_ltq f32_leq);
 impl_fmt!(D, u64, 1 << 63, |v| v, |v| v,
     f64_add f64_sub f64_mul f64_div f64_sqrt f64_fma f64_min f64_max f64_eq f64_lt f64_le
     f64_classify f64_to_i32 f64_to_u32 f64_to_i64 f64_to_u64 f64_from_i32 f64_from_u32
-    f64_from_i64 f64_from_u64);
+    f64_from_i64 f64_from_u64 f64_minm f64_maxm f64_round f64_ltq f64_leq);
+impl_fmt!(Half, u16, 1 << 15, unbox_h, nan_box_h,
+    f16_add f16_sub f16_mul f16_div f16_sqrt f16_fma f16_min f16_max f16_eq f16_lt f16_le
+    f16_classify f16_to_i32 f16_to_u32 f16_to_i64 f16_to_u64 f16_from_i32 f16_from_u32
+    f16_from_i64 f16_from_u64 f16_minm f16_maxm f16_round f16_ltq f16_leq);
 
 /// The rounding mode an instruction uses: its static field, or `frm` for DYN (7).
 /// Reserved encodings are illegal instructions.
-fn rounding(h: &Hart, i: &Insn) -> std::result::Result<Rm, Trap> {
+pub(super) fn rounding(h: &Hart, i: &Insn) -> std::result::Result<Rm, Trap> {
     let rm = if i.rm == 7 { h.frm } else { i.rm };
     Rm::from_bits(rm).ok_or(Trap::Illegal)
 }
 
-type Bin<F> = fn(<F as Fmt>::Bits, <F as Fmt>::Bits, Rm, &mut u8) -> <F as Fmt>::Bits;
+pub(super) type Bin<F> = fn(<F as Fmt>::Bits, <F as Fmt>::Bits, Rm, &mut u8) -> <F as Fmt>::Bits;
 
-fn arith<F: Fmt>(h: &mut Hart, i: &Insn, op: Bin<F>) -> Result {
+pub(super) fn arith<F: Fmt>(h: &mut Hart, i: &Insn, op: Bin<F>) -> Result {
     let rm = rounding(h, i)?;
     let v = op(F::read(h, i.rs1), F::read(h, i.rs2), rm, &mut h.fflags);
     F::write(h, i.rd, v);
@@ -161,7 +202,7 @@ fn arith<F: Fmt>(h: &mut Hart, i: &Insn, op: Bin<F>) -> Result {
 }
 
 /// Fused multiply-add; `neg_prod`/`neg_add` give the fmsub/fnmsub/fnmadd variants.
-fn fused<F: Fmt>(h: &mut Hart, i: &Insn, neg_prod: bool, neg_add: bool) -> Result {
+pub(super) fn fused<F: Fmt>(h: &mut Hart, i: &Insn, neg_prod: bool, neg_add: bool) -> Result {
     let rm = rounding(h, i)?;
     let flip = |v: F::Bits, on: bool| if on { v ^ F::SIGN } else { v };
     let a = flip(F::read(h, i.rs1), neg_prod);
@@ -171,7 +212,7 @@ fn fused<F: Fmt>(h: &mut Hart, i: &Insn, neg_prod: bool, neg_add: bool) -> Resul
     Ok(())
 }
 
-fn sqrt<F: Fmt>(h: &mut Hart, i: &Insn) -> Result {
+pub(super) fn sqrt<F: Fmt>(h: &mut Hart, i: &Insn) -> Result {
     let rm = rounding(h, i)?;
     let v = F::sqrt(F::read(h, i.rs1), rm, &mut h.fflags);
     F::write(h, i.rd, v);
@@ -179,26 +220,38 @@ fn sqrt<F: Fmt>(h: &mut Hart, i: &Insn) -> Result {
 }
 
 /// Sign injection: the sign comes from `sign(a, b)`, the rest from `a`.
-fn sgnj<F: Fmt>(h: &mut Hart, i: &Insn, sign: fn(F::Bits, F::Bits) -> F::Bits) -> Result {
+pub(super) fn sgnj<F: Fmt>(
+    h: &mut Hart,
+    i: &Insn,
+    sign: fn(F::Bits, F::Bits) -> F::Bits,
+) -> Result {
     let (a, b) = (F::read(h, i.rs1), F::read(h, i.rs2));
     F::write(h, i.rd, (a & F::not(F::SIGN)) ^ (sign(a, b) & F::SIGN));
     Ok(())
 }
 
-fn minmax<F: Fmt>(h: &mut Hart, i: &Insn, op: fn(F::Bits, F::Bits, &mut u8) -> F::Bits) -> Result {
+pub(super) fn minmax<F: Fmt>(
+    h: &mut Hart,
+    i: &Insn,
+    op: fn(F::Bits, F::Bits, &mut u8) -> F::Bits,
+) -> Result {
     let v = op(F::read(h, i.rs1), F::read(h, i.rs2), &mut h.fflags);
     F::write(h, i.rd, v);
     Ok(())
 }
 
-fn compare<F: Fmt>(h: &mut Hart, i: &Insn, op: fn(F::Bits, F::Bits, &mut u8) -> bool) -> Result {
+pub(super) fn compare<F: Fmt>(
+    h: &mut Hart,
+    i: &Insn,
+    op: fn(F::Bits, F::Bits, &mut u8) -> bool,
+) -> Result {
     let v = op(F::read(h, i.rs1), F::read(h, i.rs2), &mut h.fflags);
     h.set(i.rd, v as u64);
     Ok(())
 }
 
 /// FP to integer; `widen` turns the integer result into the 64-bit register value.
-fn to_int<F: Fmt, T>(
+pub(super) fn to_int<F: Fmt, T>(
     h: &mut Hart,
     i: &Insn,
     op: fn(F::Bits, Rm, &mut u8) -> T,
@@ -211,7 +264,7 @@ fn to_int<F: Fmt, T>(
 }
 
 /// Integer to FP; `narrow` picks the source operand out of the register.
-fn from_int<F: Fmt, T>(
+pub(super) fn from_int<F: Fmt, T>(
     h: &mut Hart,
     i: &Insn,
     narrow: fn(u64) -> T,
@@ -223,7 +276,7 @@ fn from_int<F: Fmt, T>(
     Ok(())
 }
 
-fn classify<F: Fmt>(h: &mut Hart, i: &Insn) -> Result {
+pub(super) fn classify<F: Fmt>(h: &mut Hart, i: &Insn) -> Result {
     let v = F::classify(F::read(h, i.rs1));
     h.set(i.rd, v);
     Ok(())

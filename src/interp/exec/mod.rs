@@ -1,8 +1,9 @@
 //! Instruction semantics: one handler per table row, grouped by extension
-//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zicsr.rs`, `b.rs` for bit manipulation
-//! and Zicond, `misc.rs` for cache-block operations, Zimop and Zawrs). Handlers are
-//! pure semantics on a [`Hart`] and [`Mem`]: they never look at caches, counters or
-//! tracing (those belong to the run loop in `interp/mod.rs`).
+//! (`i.rs`, `m.rs`, `a.rs`, `f.rs` for F and D, `zfh.rs` for Zfh/Zfhmin, `zfa.rs`,
+//! `zicsr.rs`, `b.rs` for bit manipulation and Zicond, `misc.rs` for cache-block
+//! operations, Zimop and Zawrs). Handlers are pure semantics on a [`Hart`] and
+//! [`Mem`]: they never look at caches, counters or tracing (those belong to the run
+//! loop in `interp/mod.rs`).
 //!
 //! Contract: while a block runs, `h.pc` holds the block's first pc and an
 //! instruction's own pc is [`pc`]`(h, i)`. A handler for a row flagged `CTRL` (always
@@ -41,6 +42,8 @@ mod f;
 mod i;
 mod m;
 mod misc;
+mod zfa;
+mod zfh;
 mod zicsr;
 
 use crate::hart::{Hart, Trap};
@@ -53,6 +56,8 @@ use f::*;
 use i::*;
 use m::*;
 use misc::*;
+use zfa::*;
+use zfh::*;
 use zicsr::*;
 
 pub use misc::CACHE_BLOCK;
@@ -62,6 +67,8 @@ pub use zicsr::TIME_FREQ;
 mod tests;
 #[cfg(test)]
 mod tests_b;
+#[cfg(test)]
+mod tests_zfh_zfa;
 
 /// What every handler returns.
 pub type Result = std::result::Result<(), Trap>;

@@ -1,10 +1,10 @@
-//! IEEE-754 arithmetic for the RISC-V F and D extensions, bit-exact with the
-//! unprivileged ISA spec (2019+ fmin/fmax semantics).
+//! IEEE-754 arithmetic for the RISC-V F, D, Zfh/Zfhmin and Zfa extensions,
+//! bit-exact with the unprivileged ISA spec (2019+ fmin/fmax semantics).
 //!
 //! This module owns every floating-point computation the interpreter does:
 //! arithmetic, fused multiply-add, square root, min/max, comparisons,
-//! fclass, and conversions, each on raw bit patterns (`u32` for binary32,
-//! `u64` for binary64) under an explicit rounding mode, ORing the raised
+//! fclass, and conversions, each on raw bit patterns (`u16` for binary16,
+//! `u32` for binary32, `u64` for binary64) under an explicit rounding mode, ORing the raised
 //! exception flags into a caller-owned `fflags` byte. NaN results are always
 //! the canonical NaN; subnormals are fully supported; tininess is detected
 //! after rounding.
@@ -19,7 +19,8 @@
 //! mode. Everything else — NaNs, infinities, zeros where the sign rules
 //! bite, operands or results near either end of the exponent range — goes
 //! to the integer implementation in `soft`, which is also what the tests
-//! hold the fast paths to.
+//! hold the fast paths to. binary16 (Zfh) and the Zfa operations always
+//! take the software path: they are rare enough that speed does not matter.
 //!
 //! The caller owns: NaN-boxing, the dynamic rounding mode (`frm`), and the
 //! sign-flipping that turns `fma` into fmsub/fnmsub/fnmadd.
@@ -27,8 +28,11 @@
 mod soft;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_zfh_zfa;
 
-use soft::{F32, F64};
+use soft::{F16, F32, F64};
+use std::cmp::Ordering;
 
 /// RISC-V rounding modes (frm encoding). Values 5,6 are reserved; 7 (DYN) is resolved by the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +75,8 @@ pub const UF: u8 = 0x02;
 /// fflags bit: inexact.
 pub const NX: u8 = 0x01;
 
+/// The binary16 NaN every NaN-producing operation returns.
+pub const F16_CANONICAL_NAN: u16 = 0x7e00;
 /// The binary32 NaN every NaN-producing operation returns.
 pub const F32_CANONICAL_NAN: u32 = 0x7fc0_0000;
 /// The binary64 NaN every NaN-producing operation returns.
@@ -725,4 +731,175 @@ pub fn f64_from_u64(v: u64, rm: Rm, fl: &mut u8) -> u64 {
 /// fcvt.s.d
 pub fn f64_to_f32(a: u64, rm: Rm, fl: &mut u8) -> u32 {
     narrow(f64::from_bits(a), rm, fl)
+}
+
+// ---------------------------------------------------------------------------
+// binary16 (Zfh, Zfhmin): the software implementation throughout.
+
+/// fadd.h
+pub fn f16_add(a: u16, b: u16, rm: Rm, fl: &mut u8) -> u16 {
+    soft::add::<F16>(a.into(), b.into(), rm, fl) as u16
+}
+
+/// fsub.h
+pub fn f16_sub(a: u16, b: u16, rm: Rm, fl: &mut u8) -> u16 {
+    f16_add(a, b ^ 0x8000, rm, fl)
+}
+
+/// fmul.h
+pub fn f16_mul(a: u16, b: u16, rm: Rm, fl: &mut u8) -> u16 {
+    soft::mul::<F16>(a.into(), b.into(), rm, fl) as u16
+}
+
+/// fdiv.h
+pub fn f16_div(a: u16, b: u16, rm: Rm, fl: &mut u8) -> u16 {
+    soft::div::<F16>(a.into(), b.into(), rm, fl) as u16
+}
+
+/// fsqrt.h
+pub fn f16_sqrt(a: u16, rm: Rm, fl: &mut u8) -> u16 {
+    soft::sqrt::<F16>(a.into(), rm, fl) as u16
+}
+
+/// fmadd.h: `a × b + c` with a single rounding.
+pub fn f16_fma(a: u16, b: u16, c: u16, rm: Rm, fl: &mut u8) -> u16 {
+    soft::fma::<F16>(a.into(), b.into(), c.into(), rm, fl) as u16
+}
+
+/// fmin.h (IEEE 754-2019 minimumNumber).
+pub fn f16_min(a: u16, b: u16, fl: &mut u8) -> u16 {
+    soft::min_max::<F16>(a.into(), b.into(), false, fl) as u16
+}
+
+/// fmax.h (IEEE 754-2019 maximumNumber).
+pub fn f16_max(a: u16, b: u16, fl: &mut u8) -> u16 {
+    soft::min_max::<F16>(a.into(), b.into(), true, fl) as u16
+}
+
+/// feq.h: quiet, NV only for a signaling NaN.
+pub fn f16_eq(a: u16, b: u16, fl: &mut u8) -> bool {
+    soft::compare::<F16>(a.into(), b.into(), false, fl) == Some(Ordering::Equal)
+}
+
+/// flt.h: signaling, NV for any NaN.
+pub fn f16_lt(a: u16, b: u16, fl: &mut u8) -> bool {
+    soft::compare::<F16>(a.into(), b.into(), true, fl) == Some(Ordering::Less)
+}
+
+/// fle.h: signaling, NV for any NaN.
+pub fn f16_le(a: u16, b: u16, fl: &mut u8) -> bool {
+    matches!(
+        soft::compare::<F16>(a.into(), b.into(), true, fl),
+        Some(Ordering::Less | Ordering::Equal)
+    )
+}
+
+/// fclass.h
+pub fn f16_classify(a: u16) -> u64 {
+    soft::classify::<F16>(a.into())
+}
+
+/// fcvt.w.h
+pub fn f16_to_i32(a: u16, rm: Rm, fl: &mut u8) -> i32 {
+    soft::to_int::<F16>(a.into(), rm, fl, i32::MIN.into(), i32::MAX.into()) as i32
+}
+
+/// fcvt.wu.h
+pub fn f16_to_u32(a: u16, rm: Rm, fl: &mut u8) -> u32 {
+    soft::to_int::<F16>(a.into(), rm, fl, 0, u32::MAX.into()) as u32
+}
+
+/// fcvt.l.h
+pub fn f16_to_i64(a: u16, rm: Rm, fl: &mut u8) -> i64 {
+    soft::to_int::<F16>(a.into(), rm, fl, i64::MIN.into(), i64::MAX.into()) as i64
+}
+
+/// fcvt.lu.h
+pub fn f16_to_u64(a: u16, rm: Rm, fl: &mut u8) -> u64 {
+    soft::to_int::<F16>(a.into(), rm, fl, 0, u64::MAX.into()) as u64
+}
+
+/// fcvt.h.w
+pub fn f16_from_i32(v: i32, rm: Rm, fl: &mut u8) -> u16 {
+    f16_from_i64(v.into(), rm, fl)
+}
+
+/// fcvt.h.wu
+pub fn f16_from_u32(v: u32, rm: Rm, fl: &mut u8) -> u16 {
+    f16_from_u64(v.into(), rm, fl)
+}
+
+/// fcvt.h.l
+pub fn f16_from_i64(v: i64, rm: Rm, fl: &mut u8) -> u16 {
+    soft::from_int::<F16>(v < 0, v.unsigned_abs(), rm, fl) as u16
+}
+
+/// fcvt.h.lu
+pub fn f16_from_u64(v: u64, rm: Rm, fl: &mut u8) -> u16 {
+    soft::from_int::<F16>(false, v, rm, fl) as u16
+}
+
+/// fcvt.s.h: exact; NaNs become the canonical NaN (NV if signaling).
+pub fn f16_to_f32(a: u16, fl: &mut u8) -> u32 {
+    soft::convert::<F16, F32>(a.into(), Rm::Rne, fl) as u32
+}
+
+/// fcvt.d.h: exact; NaNs become the canonical NaN (NV if signaling).
+pub fn f16_to_f64(a: u16, fl: &mut u8) -> u64 {
+    soft::convert::<F16, F64>(a.into(), Rm::Rne, fl)
+}
+
+/// fcvt.h.s
+pub fn f32_to_f16(a: u32, rm: Rm, fl: &mut u8) -> u16 {
+    soft::convert::<F32, F16>(a.into(), rm, fl) as u16
+}
+
+/// fcvt.h.d (one rounding, straight from binary64).
+pub fn f64_to_f16(a: u64, rm: Rm, fl: &mut u8) -> u16 {
+    soft::convert::<F64, F16>(a, rm, fl) as u16
+}
+
+// ---------------------------------------------------------------------------
+// Zfa: minimum/maximum, round to integral, quiet comparisons, fcvtmod.
+
+/// Defines one format's Zfa operations on the software implementation.
+macro_rules! zfa_ops {
+    ($bits:ty, $fmt:ty, $sfx:literal, $minm:ident, $maxm:ident, $round:ident, $ltq:ident, $leq:ident) => {
+        #[doc = concat!("fminm.", $sfx, " (IEEE 754-2019 minimum: any NaN operand gives NaN).")]
+        pub fn $minm(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+            soft::min_max_nan::<$fmt>(a.into(), b.into(), false, fl) as $bits
+        }
+
+        #[doc = concat!("fmaxm.", $sfx, " (IEEE 754-2019 maximum: any NaN operand gives NaN).")]
+        pub fn $maxm(a: $bits, b: $bits, fl: &mut u8) -> $bits {
+            soft::min_max_nan::<$fmt>(a.into(), b.into(), true, fl) as $bits
+        }
+
+        #[doc = concat!("fround.", $sfx, " and, with `exact` (NX when inexact), froundnx.", $sfx, ".")]
+        pub fn $round(a: $bits, rm: Rm, exact: bool, fl: &mut u8) -> $bits {
+            soft::round_int::<$fmt>(a.into(), rm, exact, fl) as $bits
+        }
+
+        #[doc = concat!("fltq.", $sfx, ": quiet, NV only for a signaling NaN.")]
+        pub fn $ltq(a: $bits, b: $bits, fl: &mut u8) -> bool {
+            soft::compare::<$fmt>(a.into(), b.into(), false, fl) == Some(Ordering::Less)
+        }
+
+        #[doc = concat!("fleq.", $sfx, ": quiet, NV only for a signaling NaN.")]
+        pub fn $leq(a: $bits, b: $bits, fl: &mut u8) -> bool {
+            matches!(
+                soft::compare::<$fmt>(a.into(), b.into(), false, fl),
+                Some(Ordering::Less | Ordering::Equal)
+            )
+        }
+    };
+}
+
+zfa_ops!(u16, F16, "h", f16_minm, f16_maxm, f16_round, f16_ltq, f16_leq);
+zfa_ops!(u32, F32, "s", f32_minm, f32_maxm, f32_round, f32_ltq, f32_leq);
+zfa_ops!(u64, F64, "d", f64_minm, f64_maxm, f64_round, f64_ltq, f64_leq);
+
+/// fcvtmod.w.d: truncates and wraps modulo 2^32 (see `soft::to_i32_mod`).
+pub fn f64_to_i32_mod(a: u64, fl: &mut u8) -> i32 {
+    soft::to_i32_mod::<F64>(a, fl)
 }

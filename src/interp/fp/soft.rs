@@ -1,12 +1,12 @@
-//! Software IEEE-754 binary32/binary64 arithmetic on raw bit patterns: the
-//! slow path behind the host-float fast paths in `mod.rs`, and the reference
-//! the tests hold those fast paths to.
+//! Software IEEE-754 binary16/binary32/binary64 arithmetic on raw bit
+//! patterns: the slow path behind the host-float fast paths in `mod.rs`, the
+//! reference the tests hold those fast paths to, and the whole of binary16.
 //!
 //! Every algorithm is written once, generic over [`Format`], and computes on
 //! integer significands: the exact result (or one whose discarded low bits
 //! are folded into a sticky bit 0, far below the rounding point) is handed
 //! to [`round_pack`], the only place that rounds and raises OF/UF/NX.
-//! Both formats travel in a `u64` (binary32 in the low 32 bits).
+//! Every format travels in a `u64` (binary16/binary32 in the low bits).
 
 use super::{Rm, DZ, NV, NX, OF, UF};
 
@@ -33,10 +33,17 @@ pub(super) trait Format {
     const NAN: u64 = Self::EXP_MASK | Self::QUIET;
 }
 
+/// IEEE binary16 (Zfh).
+pub(super) enum F16 {}
 /// IEEE binary32.
 pub(super) enum F32 {}
 /// IEEE binary64.
 pub(super) enum F64 {}
+
+impl Format for F16 {
+    const MANT: u32 = 10;
+    const EXP_BITS: u32 = 5;
+}
 
 impl Format for F32 {
     const MANT: u32 = 23;
@@ -543,4 +550,93 @@ pub(super) fn classify<F: Format>(a: u64) -> u64 {
         4
     };
     1 << bit
+}
+
+/// IEEE 754-2019 minimum (`max == false`) / maximum (Zfa `fminm`/`fmaxm`):
+/// like [`min_max`], except that any NaN operand gives the canonical NaN.
+pub(super) fn min_max_nan<F: Format>(a: u64, b: u64, max: bool, fl: &mut u8) -> u64 {
+    if is_nan::<F>(a) || is_nan::<F>(b) {
+        return nan_result::<F>(&[a, b], fl);
+    }
+    min_max::<F>(a, b, max, fl)
+}
+
+/// Orders `a` against `b`; `None` when either is a NaN. A NaN raises NV if
+/// it is signaling, or always when `signaling` (flt/fle as opposed to feq
+/// and Zfa's fltq/fleq).
+pub(super) fn compare<F: Format>(
+    a: u64,
+    b: u64,
+    signaling: bool,
+    fl: &mut u8,
+) -> Option<std::cmp::Ordering> {
+    if is_nan::<F>(a) || is_nan::<F>(b) {
+        if signaling || is_snan::<F>(a) || is_snan::<F>(b) {
+            *fl |= NV;
+        }
+        return None;
+    }
+    if is_zero::<F>(a) && is_zero::<F>(b) {
+        return Some(std::cmp::Ordering::Equal);
+    }
+    Some(total_key::<F>(a).cmp(&total_key::<F>(b)))
+}
+
+/// Rounds to an integral value in the same format (Zfa `fround`, and
+/// `froundnx` with `exact`, which raises NX when the value changes). Zeros,
+/// infinities and integral values come back unchanged, a value rounding to
+/// zero keeps its sign, and NaNs give the canonical NaN (NV if signaling).
+pub(super) fn round_int<F: Format>(a: u64, rm: Rm, exact: bool, fl: &mut u8) -> u64 {
+    if is_nan::<F>(a) {
+        return nan_result::<F>(&[a], fl);
+    }
+    if is_inf::<F>(a) || is_zero::<F>(a) {
+        return a;
+    }
+    let x = unpack::<F>(a);
+    if x.exp >= 0 {
+        return a;
+    }
+    let (q, inexact) = shift_round(u128::from(x.sig), x.exp.unsigned_abs(), x.neg, rm);
+    if inexact && exact {
+        *fl |= NX;
+    }
+    if q == 0 {
+        return sign_bit::<F>(x.neg);
+    }
+    // q <= 2^MANT: representable, so packing it raises nothing.
+    round_pack::<F>(x.neg, 0, q, rm, &mut 0)
+}
+
+/// Zfa `fcvtmod.w.d`: truncates, then keeps the low 32 bits of the unbounded
+/// two's complement integer; NaNs and infinities give 0. Flags are those of
+/// an RTZ fcvt.w: NV for NaN, infinity or a truncated value outside the
+/// 32-bit range, else NX if inexact.
+pub(super) fn to_i32_mod<F: Format>(a: u64, fl: &mut u8) -> i32 {
+    if is_nan::<F>(a) || is_inf::<F>(a) {
+        *fl |= NV;
+        return 0;
+    }
+    if is_zero::<F>(a) {
+        return 0;
+    }
+    let x = unpack::<F>(a);
+    if x.exp >= 64 {
+        // A multiple of 2^64: far out of range, low bits all zero.
+        *fl |= NV;
+        return 0;
+    }
+    let (mag, inexact) = if x.exp >= 0 {
+        (u128::from(x.sig) << x.exp, false)
+    } else {
+        shift_round(u128::from(x.sig), x.exp.unsigned_abs(), x.neg, Rm::Rtz)
+    };
+    // mag < 2^(MANT + 1 + 63) <= 2^117: the negation cannot overflow.
+    let v = if x.neg { -(mag as i128) } else { mag as i128 };
+    if v < i32::MIN.into() || v > i32::MAX.into() {
+        *fl |= NV;
+    } else if inexact {
+        *fl |= NX;
+    }
+    v as i32
 }
