@@ -22,11 +22,12 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
 /// Everything the tests may use; `-cpu` is left at its default (all of it).
 const MARCH: &str = "-march=rv64gc_zba_zbb_zbc_zbs_zbkb_zbkx_zicbom_zicboz_zawrs_zfh";
-/// qemu 7.2 needs the crypto bit-manipulation extensions switched on.
+/// qemu 7.2 needs the crypto bit-manipulation and half-precision extensions switched on
+/// (its Zfh property names are capitalized).
 const QEMU: [&str; 3] = [
     "qemu-riscv64",
     "-cpu",
-    "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true",
+    "rv64,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkx=true,Zfh=true,Zfhmin=true",
 ];
 
 fn main() {
