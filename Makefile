@@ -1,17 +1,18 @@
 # MVVM build, test and benchmark entry points. `make help` lists them.
 
 WASMTIME_VERSION := 48.0.8
+WAC_VERSION := 0.12.0
 CARGO ?= cargo
 DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: help setup build native component compose launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
 help:
-	@echo "make setup    install toolchains and tools (rustup target, Debian cross gcc, qemu-user, wasmtime $(WASMTIME_VERSION))"
+	@echo "make setup    install toolchains and tools (rustup target, Debian cross gcc, qemu-user, wasmtime $(WASMTIME_VERSION), wac $(WAC_VERSION))"
 	@echo "make build    build dist/mvvm.wasm (component), dist/mvvm (launcher) and the native test binary"
 	@echo "make demo     setup + build + run a sample RISC-V program under 'wasmtime run'"
 	@echo "make test     setup + build + the whole test suite (unit tests, e2e corpus on every runner)"
@@ -29,6 +30,8 @@ setup:
 	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc; fi
 	@if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $(WASMTIME_VERSION)"; then \
 	  $(CARGO) install --locked wasmtime-cli@$(WASMTIME_VERSION); fi
+	@if ! wac --version 2>/dev/null | grep -q "^wac-cli $(WAC_VERSION)"; then \
+	  $(CARGO) install --locked wac-cli@$(WAC_VERSION); fi
 
 # ---- build ----------------------------------------------------------------------------
 build: component launcher native
@@ -43,6 +46,14 @@ component:
 	cp target/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm.wasm
 	$(CARGO) build --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit
 	cp target/jit/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm-jit.wasm
+	$(MAKE) compose
+
+# The example embedder (examples/plugin-host) with MVVM plugged into its
+# mvvm:vm/machine import: one component that plain `wasmtime run` runs.
+compose:
+	$(CARGO) build --release --target wasm32-wasip2 -p plugin-host
+	cp target/wasm32-wasip2/release/plugin_host.wasm $(DIST)/plugin-host.wasm
+	wac plug $(DIST)/plugin-host.wasm --plug $(DIST)/mvvm.wasm -o $(DIST)/plugin-host.composed.wasm
 
 launcher:
 	$(CARGO) build --release -p mvvm-host
@@ -73,9 +84,10 @@ unit:
 test-host:
 	$(CARGO) test --release -p mvvm-host
 
-# The guest corpus and the hand-written assembly tests (tests/asm/*.S).
+# The guest corpus, the hand-written assembly tests (tests/asm/*.S) and the
+# embedding API (natively and as the composed example component).
 e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e --test asm
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e --test asm --test machine_api
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
@@ -91,6 +103,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 -p plugin-host -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit -- -D warnings
 
 fmt:

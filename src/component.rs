@@ -1,10 +1,12 @@
-//! The component's exports: `wasi:cli/run` (so `wasmtime run` can start MVVM) and
+//! The component's exports: `wasi:cli/run` (so `wasmtime run` can start MVVM),
 //! `mvvm:vm/status`, which tells a host that wants it the guest's exact exit status
-//! (WASI 0.2's `exit` only carries success or failure).
+//! (WASI 0.2's `exit` only carries success or failure), and `mvvm:vm/machine`, the
+//! embedding API (an adapter over `crate::embed`).
 //!
 //! With the `jit` feature the component is the `mvvm-jit` world instead: the same
 //! exports plus the `mvvm:vm/jit` import, used by `crate::jit::backend`.
 
+use crate::embed::{Config, Embedded, Error, Event};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 #[cfg(not(feature = "jit"))]
@@ -41,6 +43,116 @@ impl exports::wasi::cli::run::Guest for Component {
 impl exports::mvvm::vm::status::Guest for Component {
     fn exit_status() -> u32 {
         STATUS.load(Ordering::Relaxed)
+    }
+}
+
+use exports::mvvm::vm::machine as api;
+use std::cell::RefCell;
+
+/// `mvvm:vm/machine`'s resource: an [`Embedded`] process (the component runs on one
+/// thread, and the resource methods take `&self`).
+struct MachineResource(RefCell<Embedded>);
+
+impl From<Error> for api::Error {
+    fn from(e: Error) -> api::Error {
+        match e {
+            Error::BadExecutable(s) => api::Error::BadExecutable(s),
+            Error::BadOption(s) => api::Error::BadOption(s),
+            Error::BadRegister(i) => api::Error::BadRegister(i),
+            Error::BadAddress(a) => api::Error::BadAddress(a),
+        }
+    }
+}
+
+fn event(e: Event) -> api::Event {
+    match e {
+        Event::Exited(code) => api::Event::Exited(code),
+        Event::Killed(sig) => api::Event::Killed(sig),
+        Event::Breakpoint(pc) => api::Event::Breakpoint(pc),
+        Event::BudgetSpent => api::Event::BudgetSpent,
+    }
+}
+
+impl api::Guest for Component {
+    type Machine = MachineResource;
+}
+
+impl api::GuestMachine for MachineResource {
+    fn create(executable: Vec<u8>, o: api::Options) -> Result<api::Machine, api::Error> {
+        let config = Config {
+            args: o.args,
+            env: o.env,
+            sysroot: o.sysroot,
+            cpu: o.cpu,
+            memory: o.memory,
+        };
+        let m = Embedded::create(&executable, config)?;
+        Ok(api::Machine::new(MachineResource(RefCell::new(m))))
+    }
+
+    fn run(&self, budget: u64) -> api::Event {
+        event(self.0.borrow_mut().run(budget))
+    }
+
+    fn step(&self) -> api::Event {
+        event(self.0.borrow_mut().step())
+    }
+
+    fn instructions(&self) -> u64 {
+        self.0.borrow().instructions()
+    }
+
+    fn pc(&self) -> u64 {
+        self.0.borrow().pc()
+    }
+
+    fn set_pc(&self, pc: u64) {
+        self.0.borrow_mut().set_pc(pc)
+    }
+
+    fn x(&self, index: u32) -> Result<u64, api::Error> {
+        Ok(self.0.borrow().x(index)?)
+    }
+
+    fn set_x(&self, index: u32, value: u64) -> Result<(), api::Error> {
+        Ok(self.0.borrow_mut().set_x(index, value)?)
+    }
+
+    fn f(&self, index: u32) -> Result<u64, api::Error> {
+        Ok(self.0.borrow().f(index)?)
+    }
+
+    fn set_f(&self, index: u32, value: u64) -> Result<(), api::Error> {
+        Ok(self.0.borrow_mut().set_f(index, value)?)
+    }
+
+    fn read(&self, address: u64, len: u32) -> Result<Vec<u8>, api::Error> {
+        Ok(self.0.borrow().read(address, len)?)
+    }
+
+    fn write(&self, address: u64, bytes: Vec<u8>) -> Result<(), api::Error> {
+        Ok(self.0.borrow_mut().write(address, &bytes)?)
+    }
+
+    fn map(&self, address: u64, len: u64, prot: api::Prot) -> Result<u64, api::Error> {
+        let (r, w, x) = (
+            prot & api::Prot::READ == api::Prot::READ,
+            prot & api::Prot::WRITE == api::Prot::WRITE,
+            prot & api::Prot::EXEC == api::Prot::EXEC,
+        );
+        Ok(self.0.borrow_mut().map(address, len, r, w, x)?)
+    }
+
+    fn symbol(&self, name: String) -> Option<u64> {
+        self.0.borrow().symbol(&name)
+    }
+
+    fn add_breakpoint(&self, pc: u64) {
+        self.0.borrow_mut().add_breakpoint(pc)
+    }
+
+    fn remove_breakpoint(&self, pc: u64) {
+        self.0.borrow_mut().remove_breakpoint(pc)
     }
 }
 

@@ -7,7 +7,7 @@
 use crate::isa::ExtSet;
 use crate::linux::{self, ExitStatus};
 use crate::machine::{Machine, Options, Stop};
-use crate::mem::{R, W, X};
+use crate::mem::{MAPPED, R, W, X};
 use std::collections::BTreeSet;
 
 /// What a machine is made from besides the executable (see `wit/machine.wit`).
@@ -164,10 +164,12 @@ impl Embedded {
             .ok_or_else(|| Error::BadAddress(self.first_bad(address, len as u64, R)))
     }
 
-    /// Writes guest memory the guest can write, dropping decoded code there.
+    /// Writes mapped guest memory whatever its permissions (as a debugger does, so
+    /// that breakpoints and patches can go into read-only code), dropping decoded
+    /// code there.
     pub fn write(&mut self, address: u64, bytes: &[u8]) -> Result<(), Error> {
         let m = &mut self.machine;
-        match m.mem.write_bytes(address, bytes) {
+        match m.mem.poke(address, bytes) {
             Some(true) => {
                 let end = address + bytes.len() as u64;
                 m.code.invalidate(&mut m.mem, address, end);
@@ -177,7 +179,7 @@ impl Embedded {
             None => Err(Error::BadAddress(self.first_bad(
                 address,
                 bytes.len() as u64,
-                W,
+                MAPPED,
             ))),
         }
     }
@@ -191,7 +193,7 @@ impl Embedded {
         write: bool,
         exec: bool,
     ) -> Result<u64, Error> {
-        let prot = (read as u8) * R | (write as u8) * W | (exec as u8) * X;
+        let prot = ((read as u8) * R) | ((write as u8) * W) | ((exec as u8) * X);
         linux::map_anonymous(&mut self.machine, address, len, prot)
             .ok_or(Error::BadAddress(address))
     }

@@ -186,5 +186,5 @@ pub fn map_anonymous(m: &mut Machine, address: u64, len: u64, prot: u8) -> Optio
     let fixed = if address != 0 { MAP_FIXED } else { 0 };
     let flags = MAP_PRIVATE | MAP_ANONYMOUS | fixed;
     let args = Args([address, len, prot as u64, flags, u64::MAX, 0]);
-    mmap(m, &args).ok().map(|at| at as u64)
+    mmap(m, &args).ok()
 }

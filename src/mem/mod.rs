@@ -28,7 +28,7 @@ pub const CODE: u8 = 8;
 /// Page may hold non-zero bytes (must be cleared when unmapped).
 const DIRTY: u8 = 16;
 /// Page belongs to a mapping (even one with no access rights).
-const MAPPED: u8 = 32;
+pub const MAPPED: u8 = 32;
 
 /// Rounds `v` up to a page multiple (saturating).
 pub fn page_up(v: u64) -> u64 {
@@ -311,6 +311,24 @@ impl Mem {
             self.page_range(page_down(addr), end)
                 .any(|p| self.perms[p] & CODE != 0),
         )
+    }
+
+    /// Writes `data` to mapped guest memory whatever its permissions, as a debugger
+    /// does (ptrace's `POKEDATA`). Returns whether decoded code was there (the caller
+    /// must invalidate it), or `None`, writing nothing, if any byte is unmapped.
+    pub fn poke(&mut self, addr: u64, data: &[u8]) -> Option<bool> {
+        let end = addr.checked_add(data.len() as u64)?;
+        if !self.check(addr, data.len() as u64, MAPPED) {
+            return None;
+        }
+        let pages = self.page_range(page_down(addr), end);
+        let mut code = false;
+        for p in pages {
+            code |= self.perms[p] & CODE != 0;
+            self.perms[p] |= DIRTY;
+        }
+        self.ram[addr as usize..end as usize].copy_from_slice(data);
+        Some(code)
     }
 
     /// Reads a NUL-terminated string of at most `max` bytes (without the NUL).
