@@ -7,7 +7,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component compose launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: help setup build native component compose jco launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
@@ -30,6 +30,8 @@ setup:
 	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc; fi
 	@if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $(WASMTIME_VERSION)"; then \
 	  $(CARGO) install --locked wasmtime-cli@$(WASMTIME_VERSION); fi
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; fi
 	@if ! wac --version 2>/dev/null | grep -q "^wac-cli $(WAC_VERSION)"; then \
 	  $(CARGO) install --locked wac-cli@$(WAC_VERSION); fi
 
@@ -63,6 +65,12 @@ launcher:
 native:
 	$(CARGO) build --release --bin mvvm
 
+# MVVM under a host nobody here wrote: the component transpiled to JavaScript by jco
+# and run by Node.js (tests/jco/run.mjs; the e2e runner `jco`).
+jco: component
+	cd tests/jco && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/jco && npx jco transpile ../../$(DIST)/mvvm.wasm -o out --quiet
+
 # ---- run ------------------------------------------------------------------------------
 demo: setup build $(GUEST_OUT)/hello.dynamic
 	wasmtime run --dir /::/ --env PWD=$(CURDIR) $(DIST)/mvvm.wasm -L $(SYSROOT) $(GUEST_OUT)/hello.dynamic
@@ -71,6 +79,7 @@ demo: setup build $(GUEST_OUT)/hello.dynamic
 # Guests build two at a time; the cargo steps run one after another.
 test: setup
 	$(MAKE) build
+	$(MAKE) jco
 	$(MAKE) -j2 guests
 	$(MAKE) unit e2e
 
@@ -87,7 +96,7 @@ test-host:
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S) and the
 # embedding API (natively and as the composed example component).
 e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime $(CARGO) test --release --test e2e --test asm --test machine_api
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.

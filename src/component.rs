@@ -134,7 +134,7 @@ impl api::GuestMachine for MachineResource {
         Ok(self.0.borrow_mut().write(address, &bytes)?)
     }
 
-    fn map(&self, address: u64, len: u64, prot: api::Prot) -> Result<u64, api::Error> {
+    fn map_memory(&self, address: u64, len: u64, prot: api::Prot) -> Result<u64, api::Error> {
         let (r, w, x) = (
             prot & api::Prot::READ == api::Prot::READ,
             prot & api::Prot::WRITE == api::Prot::WRITE,

@@ -26,7 +26,10 @@
 //!     execution (everything translatable runs as generated code);
 //!   - `wasmtime`: `wasmtime run --dir /::/ --env K=V.. dist/mvvm.wasm`
 //!     (`WASMTIME`, `MVVM_WASM`); WASI 0.2 can only exit with 0 or 1, so only
-//!     "status == 0" is compared.
+//!     "status == 0" is compared;
+//!   - `jco`: `node tests/jco/run.mjs`, the component transpiled to JavaScript by
+//!     jco (`make jco`) and run by Node.js with preview2-shim, a WASI host MVVM's
+//!     authors did not write; it reports the exact status (`mvvm:vm/status`).
 //! - `MVVM_E2E_TIMEOUT`: seconds allowed per process run (default 300).
 //! - `MVVM_ORACLE`: the oracle emulator (default `qemu-riscv64`).
 //!
@@ -90,6 +93,8 @@ enum Runner {
     Launcher(PathBuf),
     LauncherJit(PathBuf),
     Wasmtime { wasmtime: PathBuf, wasm: PathBuf },
+    /// `node tests/jco/run.mjs`: the component transpiled by jco, under Node.js.
+    Jco(PathBuf),
 }
 
 impl Runner {
@@ -99,6 +104,7 @@ impl Runner {
             Runner::Launcher(_) => "launcher",
             Runner::LauncherJit(_) => "launcher-jit",
             Runner::Wasmtime { .. } => "wasmtime",
+            Runner::Jco(_) => "jco",
         }
     }
 
@@ -118,6 +124,7 @@ impl Runner {
                 "install wasmtime (`make setup`) and build dist/mvvm.wasm (`make component`), \
                  or set WASMTIME / MVVM_WASM"
             }
+            Runner::Jco(_) => "install Node.js and run `make jco` (npm ci + jco transpile)",
         }
     }
 
@@ -139,6 +146,7 @@ impl Runner {
                 args.push(wasm.clone().into_os_string());
                 (wasmtime.clone(), args)
             }
+            Runner::Jco(script) => ("node".into(), vec![script.clone().into_os_string()]),
         }
     }
 }
@@ -263,9 +271,10 @@ fn selected_runners(root: &Path) -> Result<Vec<Runner>, String> {
                     .unwrap_or_else(|| PathBuf::from("wasmtime")),
                 wasm: env_path("MVVM_WASM").unwrap_or_else(|| root.join("dist/mvvm.wasm")),
             },
+            "jco" => Runner::Jco(root.join("tests/jco/run.mjs")),
             other => {
                 return Err(format!(
-                    "MVVM_RUNNERS: unknown runner {other:?} (known: native, launcher, launcher-jit, wasmtime)"
+                    "MVVM_RUNNERS: unknown runner {other:?} (known: native, launcher, launcher-jit, wasmtime, jco)"
                 ))
             }
         };

@@ -60,7 +60,7 @@ fn demo(elf: &[u8]) -> Result<(), String> {
 
     // A buffer the host maps in the guest, filled by the plugin, read back.
     let buf = m
-        .map(0, 4096, Prot::READ | Prot::WRITE)
+        .map_memory(0, 4096, Prot::READ | Prot::WRITE)
         .map_err(|e| format!("{e:?}"))?;
     let len = call(&m, "greet", &[buf, 64, 42])?;
     let text = m.read(buf, len as u32).map_err(|e| format!("{e:?}"))?;
