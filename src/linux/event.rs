@@ -124,8 +124,9 @@ pub struct MemFile {
     pos: u64,
 }
 
-/// Largest memfd MVVM keeps (it lives in the emulator's memory).
-const MEMFD_MAX: u64 = 1 << 32;
+/// Largest memfd MVVM keeps: it lives in the emulator's memory, and offsets must
+/// fit a wasm32 `usize`.
+const MEMFD_MAX: u64 = 1 << 31;
 
 impl MemFile {
     pub(super) fn read(&mut self, buf: &mut [u8]) -> usize {
