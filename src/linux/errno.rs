@@ -66,6 +66,7 @@ errnos! {
     EOVERFLOW = 75, "Value too large for defined data type";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
+    EPROTONOSUPPORT = 93, "Protocol not supported";
     EOPNOTSUPP = 95, "Operation not supported";
     EAFNOSUPPORT = 97, "Address family not supported by protocol";
     ECONNREFUSED = 111, "Connection refused";
@@ -205,6 +206,7 @@ const ALL: &[Errno] = {
         EOVERFLOW,
         EILSEQ,
         ENOTSOCK,
+        EPROTONOSUPPORT,
         EOPNOTSUPP,
         EAFNOSUPPORT,
         ECONNREFUSED,

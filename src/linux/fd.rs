@@ -3,7 +3,9 @@
 //! A guest fd names an [`OpenFile`] shared between `dup`ed descriptors (so they share
 //! the offset and status flags, as on Linux). Host files are `std::fs::File`s (WASI
 //! descriptors in the component); `/dev/null` and friends and generated `/proc`
-//! files are emulated.
+//! files are emulated, and so are pipes; eventfds, timerfds, signalfds, memfds
+//! and epoll instances keep their state here too (their calls are in `event.rs`
+//! and `poll.rs`).
 
 use super::Errno;
 use std::cell::RefCell;
@@ -61,6 +63,23 @@ pub enum Kind {
     Bytes(Vec<u8>, u64),
     /// One end of a pipe.
     Pipe(PipeEnd),
+    /// One end of a `socketpair` (two pipes, one each way).
+    Socket {
+        /// The end this socket reads from.
+        rx: PipeEnd,
+        /// The end this socket writes to.
+        tx: PipeEnd,
+    },
+    /// `eventfd2`.
+    Event(super::event::EventFd),
+    /// `timerfd_create`.
+    Timer(super::event::TimerFd),
+    /// `signalfd4`: the signals it reads.
+    Signal(u64),
+    /// `memfd_create`: an anonymous file in memory.
+    Mem(super::event::MemFile),
+    /// `epoll_create1`.
+    Epoll(super::poll::Epoll),
 }
 
 /// Bytes a pipe holds before writers have to wait (Linux's default pipe size).
@@ -72,6 +91,10 @@ pub struct Pipe {
     data: std::collections::VecDeque<u8>,
     readers: usize,
     writers: usize,
+    /// Bumped when data arrives or the write side closes (edge-triggered epoll
+    /// reports readers again), and when data leaves or the read side closes.
+    wrote: u64,
+    drained: u64,
 }
 
 /// A read or write end of a pipe; dropping the last reference to an end closes it.
@@ -97,6 +120,72 @@ impl PipeEnd {
             PipeEnd { pipe, write: true },
         )
     }
+
+    /// Readiness as Linux's `pipe_poll` gives it for this end.
+    pub fn poll(&self) -> u32 {
+        use super::poll::bits::*;
+        let p = self.pipe.borrow();
+        if self.write {
+            let mut r = if p.data.len() < PIPE_CAPACITY {
+                POLLOUT | POLLWRNORM
+            } else {
+                0
+            };
+            if p.readers == 0 {
+                r |= POLLERR;
+            }
+            r
+        } else {
+            let mut r = if p.data.is_empty() {
+                0
+            } else {
+                POLLIN | POLLRDNORM
+            };
+            if p.writers == 0 {
+                r |= POLLHUP;
+            }
+            r
+        }
+    }
+
+    /// Change counters `(input side, output side)` for edge-triggered epoll.
+    pub fn generations(&self) -> (u64, u64) {
+        let p = self.pipe.borrow();
+        (p.wrote, p.drained)
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        let mut p = self.pipe.borrow_mut();
+        if p.data.is_empty() {
+            // EOF once every writer is gone; otherwise the caller waits.
+            return if p.writers == 0 || buf.is_empty() {
+                Ok(0)
+            } else {
+                Err(Errno::EAGAIN)
+            };
+        }
+        let n = buf.len().min(p.data.len());
+        for (dst, src) in buf.iter_mut().zip(p.data.drain(..n)) {
+            *dst = src;
+        }
+        p.drained += 1;
+        Ok(n)
+    }
+
+    fn write(&mut self, data: &[u8]) -> Result<usize, Errno> {
+        let mut p = self.pipe.borrow_mut();
+        if p.readers == 0 {
+            return Err(Errno::EPIPE);
+        }
+        let room = PIPE_CAPACITY - p.data.len();
+        if room == 0 && !data.is_empty() {
+            return Err(Errno::EAGAIN);
+        }
+        let n = data.len().min(room);
+        p.data.extend(&data[..n]);
+        p.wrote += 1;
+        Ok(n)
+    }
 }
 
 impl Drop for PipeEnd {
@@ -107,6 +196,8 @@ impl Drop for PipeEnd {
         } else {
             p.readers -= 1;
         }
+        p.wrote += 1;
+        p.drained += 1;
     }
 }
 
@@ -163,23 +254,13 @@ impl OpenFile {
                 *pos += n as u64;
                 Ok(n)
             }
-            Kind::Pipe(end) if !end.write => {
-                let mut p = end.pipe.borrow_mut();
-                if p.data.is_empty() {
-                    // EOF once every writer is gone; otherwise the caller waits.
-                    return if p.writers == 0 || buf.is_empty() {
-                        Ok(0)
-                    } else {
-                        Err(Errno::EAGAIN)
-                    };
-                }
-                let n = buf.len().min(p.data.len());
-                for (dst, src) in buf.iter_mut().zip(p.data.drain(..n)) {
-                    *dst = src;
-                }
-                Ok(n)
-            }
+            Kind::Pipe(end) if !end.write => end.read(buf),
+            Kind::Socket { rx, .. } => rx.read(buf),
+            Kind::Event(e) => e.read(buf),
+            Kind::Timer(t) => t.read(buf),
+            Kind::Mem(f) => Ok(f.read(buf)),
             Kind::Stdout | Kind::Stderr | Kind::Pipe(_) => Err(Errno::EBADF),
+            Kind::Signal(_) | Kind::Epoll(_) => Err(Errno::EINVAL),
         }
     }
 
@@ -203,26 +284,22 @@ impl OpenFile {
             Kind::Null | Kind::Zero | Kind::Random => Ok(data.len()),
             Kind::Full => Err(Errno::ENOSPC),
             Kind::Dir { .. } => Err(Errno::EISDIR),
-            Kind::Pipe(end) if end.write => {
-                let mut p = end.pipe.borrow_mut();
-                if p.readers == 0 {
-                    return Err(Errno::EPIPE);
-                }
-                let room = PIPE_CAPACITY - p.data.len();
-                if room == 0 && !data.is_empty() {
-                    return Err(Errno::EAGAIN);
-                }
-                let n = data.len().min(room);
-                p.data.extend(&data[..n]);
-                Ok(n)
-            }
+            Kind::Pipe(end) if end.write => end.write(data),
+            Kind::Socket { tx, .. } => tx.write(data),
+            Kind::Event(e) => e.write(data),
+            Kind::Mem(f) => f.write(data, self.flags & flags::O_APPEND != 0),
             Kind::Stdin | Kind::Bytes(..) | Kind::Pipe(_) => Err(Errno::EBADF),
+            Kind::Timer(_) | Kind::Signal(_) | Kind::Epoll(_) => Err(Errno::EINVAL),
         }
     }
 
-    /// Whether this is a pipe end (reads and writes may have to wait).
+    /// Whether reads and writes may have to wait (pipes, sockets, event counters,
+    /// timers): such calls park the thread instead of failing with EAGAIN.
     pub fn is_pipe(&self) -> bool {
-        matches!(self.kind, Kind::Pipe(_))
+        matches!(
+            self.kind,
+            Kind::Pipe(_) | Kind::Socket { .. } | Kind::Event(_) | Kind::Timer(_) | Kind::Signal(_)
+        )
     }
 
     /// Repositions the offset; `whence` as in `lseek`.
@@ -251,6 +328,7 @@ impl OpenFile {
                 *pos = new as u64;
                 Ok(*pos)
             }
+            Kind::Mem(f) => f.seek(off, whence),
             Kind::Dir { pos, entries } if whence == 0 && off == 0 => {
                 *pos = 0;
                 *entries = None;

@@ -154,9 +154,19 @@ fn host_stat_details(md: &fs::Metadata, st: &mut FileStat) {
 #[cfg(not(unix))]
 fn host_stat_details(_: &fs::Metadata, _: &mut FileStat) {}
 
-/// Stat of emulated files (`/dev/null`, `/proc/...`, stdio).
+/// Stat of emulated files (`/dev/null`, `/proc/...`, stdio, memfds, ...).
 fn virtual_stat(kind: &Kind) -> FileStat {
     let mode = match kind {
+        Kind::Mem(f) => {
+            return FileStat {
+                mode: 0o100777,
+                size: f.data.len() as u64,
+                blocks: (f.data.len() as u64).div_ceil(512),
+                ..virtual_stat(&Kind::Null)
+            }
+        }
+        Kind::Socket { .. } => 0o140777,
+        Kind::Pipe(_) => 0o010600,
         Kind::Null | Kind::Zero | Kind::Full | Kind::Random => 0o020666,
         // A terminal is a character device; anything else is shown as a pipe, which
         // makes libc pick full buffering as it would for a redirected stream.
@@ -496,10 +506,11 @@ pub fn linkat(m: &mut Machine, a: &Args) -> SysResult {
 
 pub fn ftruncate(m: &mut Machine, a: &Args) -> SysResult {
     let f = m.os.fds.get(a.int(0))?;
-    let f = f.borrow();
+    let mut f = f.borrow_mut();
     let len = u64::try_from(a.u(1) as i64).map_err(|_| Errno::EINVAL)?;
-    match &f.kind {
+    match &mut f.kind {
         Kind::File(file) => Ok(file.set_len(len).map(|_| 0)?),
+        Kind::Mem(mem) => mem.set_len(len).map(|_| 0),
         _ => Err(Errno::EINVAL),
     }
 }

@@ -48,7 +48,15 @@ fn transfer(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
     let nonblocking = file.borrow().flags & O_NONBLOCK != 0;
     let r = op(m, fd, a.addr(1), a.u(2), None);
     match r {
-        Err(Errno::EAGAIN) if !nonblocking => thread::block_and_retry(m, a),
+        Err(Errno::EAGAIN) if !nonblocking => {
+            // A timer read waits for the next expiry; the rest for another thread.
+            let (expiry, signals) = match &file.borrow().kind {
+                Kind::Timer(t) => (t.next_expiry(), false),
+                Kind::Signal(_) => (None, true),
+                _ => (None, false),
+            };
+            thread::block_and_retry_until(m, a, expiry, signals)
+        }
         Err(Errno::EPIPE) => {
             let info = siginfo::kill(signal::SIGPIPE, 0, PID as u32, UID as u32);
             signal::send(m, info);
@@ -65,6 +73,10 @@ fn transfer(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
 type Transfer = fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult;
 
 pub fn read(m: &mut Machine, a: &Args) -> SysResult {
+    let signalfd = matches!(m.os.fds.get(a.int(0))?.borrow().kind, Kind::Signal(_));
+    if signalfd {
+        return transfer(m, a, super::event::signalfd_read);
+    }
     transfer(m, a, read_into)
 }
 

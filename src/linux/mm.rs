@@ -76,15 +76,27 @@ pub fn mmap(m: &mut Machine, a: &Args) -> SysResult {
         let file = m.os.fds.get(fd)?;
         let mut f = file.borrow_mut();
         let path = f.path.clone();
-        let Kind::File(host) = &mut f.kind else {
-            return Err(Errno::ENODEV);
+        let data = match &mut f.kind {
+            // A memfd mapping is a copy too: stores to it do not reach the file.
+            Kind::Mem(mem) => {
+                let start = mem
+                    .data
+                    .len()
+                    .min(usize::try_from(off).unwrap_or(usize::MAX));
+                let end = mem.data.len().min(start.saturating_add(len as usize));
+                mem.data[start..end].to_vec()
+            }
+            Kind::File(host) => {
+                let size = host.metadata()?.len();
+                let mut data = vec![0u8; len.min(size.saturating_sub(off)) as usize];
+                let saved = host.stream_position()?;
+                host.seek(SeekFrom::Start(off))?;
+                host.read_exact(&mut data)?;
+                host.seek(SeekFrom::Start(saved))?;
+                data
+            }
+            _ => return Err(Errno::ENODEV),
         };
-        let size = host.metadata()?.len();
-        let mut data = vec![0u8; len.min(size.saturating_sub(off)) as usize];
-        let saved = host.stream_position()?;
-        host.seek(SeekFrom::Start(off))?;
-        host.read_exact(&mut data)?;
-        host.seek(SeekFrom::Start(saved))?;
         (VmaKind::File(path.into(), off), data)
     };
     m.drop_code(start, start + len);

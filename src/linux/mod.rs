@@ -3,7 +3,7 @@
 //!
 //! [`syscall`] is the one dispatch point: it reads the number and arguments from the
 //! hart, routes to a handler in the subsystem file (`fs`, `io`, `mm`, `time`,
-//! `process`, `signal`, `thread`, `system`), writes the result (or `-errno`) to `a0`
+//! `process`, `signal`, `thread`, `system`, `poll`, `event`), writes the result (or `-errno`) to `a0`
 //! and does `-strace` logging. Handlers take typed [`Args`] and return
 //! `Result<u64, Errno>`.
 
@@ -12,10 +12,12 @@ pub mod errno;
 pub mod fd;
 mod fs;
 pub use fs::normalize as fs_normalize;
+mod event;
 mod io;
 mod mm;
 pub use mm::map_anonymous;
 pub mod nr;
+mod poll;
 mod process;
 mod procfs;
 pub mod signal;
@@ -103,6 +105,8 @@ pub struct Os {
     pub auxv: Vec<(u64, u64)>,
     /// The other guest threads and the running one's id.
     pub threads: thread::Threads,
+    /// Poll-family calls parked until a descriptor changes.
+    waits: poll::Waits,
 }
 
 impl Os {
@@ -123,6 +127,7 @@ impl Os {
             envp: Vec::new(),
             auxv: Vec::new(),
             threads: thread::Threads::default(),
+            waits: poll::Waits::default(),
             comm: [0; 16],
         };
         os.set_exe(exe);
@@ -214,11 +219,13 @@ fn arity(s: Sysno) -> usize {
         | set_tid_address | sysinfo | times => 1,
         munmap | fstat | getcwd | set_robust_list | clock_gettime | clock_getres | gettimeofday
         | nanosleep | listen | pipe2 | getrlimit | setrlimit | rt_sigpending | tkill | kill
-        | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs | rt_sigsuspend | getitimer => 2,
+        | sigaltstack | ftruncate | eventfd2 | fstatfs | statfs | rt_sigsuspend | getitimer
+        | epoll_create1 | timerfd_create | timerfd_gettime | memfd_create => 2,
         read | write | readv | writev | lseek | openat | dup3 | fcntl | ioctl | mprotect
         | madvise | getdents64 | faccessat | mkdirat | unlinkat | getrandom | tgkill
         | sched_getaffinity | socket | connect | bind | mincore | fchmodat | riscv_flush_icache
         | setitimer | rt_sigqueueinfo => 3,
+        epoll_ctl | timerfd_settime | signalfd4 | socketpair => 4,
         rt_sigaction | rt_sigprocmask | newfstatat | readlinkat | pread64 | pwrite64
         | prlimit64 | clock_nanosleep | wait4 | utimensat | faccessat2 | mknodat | sendfile
         | rt_sigtimedwait | rt_tgsigqueueinfo => 4,
@@ -367,6 +374,22 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         rt_sigqueueinfo | rt_tgsigqueueinfo => signal::rt_sigqueueinfo(m, a, s),
         // ppoll without descriptors is a wait for a signal (glibc's pause).
         ppoll if a.u(1) == 0 => signal::ppoll_nofds(m, a),
+        // waiting for descriptors (poll.rs)
+        ppoll => poll::ppoll(m, a),
+        pselect6 => poll::pselect6(m, a),
+        epoll_create1 => poll::epoll_create1(m, a),
+        epoll_ctl => poll::epoll_ctl(m, a),
+        epoll_pwait => poll::epoll_pwait(m, a),
+        epoll_pwait2 => poll::epoll_pwait2(m, a),
+        // descriptors that are not files (event.rs)
+        eventfd2 => event::eventfd2(m, a),
+        timerfd_create => event::timerfd_create(m, a),
+        timerfd_settime => event::timerfd_settime(m, a),
+        timerfd_gettime => event::timerfd_gettime(m, a),
+        signalfd4 => event::signalfd4(m, a),
+        memfd_create => event::memfd_create(m, a),
+        socketpair => event::socketpair(m, a),
+        copy_file_range => event::copy_file_range(m, a),
         // threads (thread.rs)
         set_tid_address => thread::set_tid_address(m, a),
         set_robust_list => Ok(0),

@@ -13,8 +13,9 @@
 //!
 //! System call restart: the only calls that can be interrupted are the waits
 //! (`nanosleep`, `clock_nanosleep`, `rt_sigsuspend`, `rt_sigtimedwait`, `ppoll`
-//! without descriptors, i.e. `pause`); Linux makes all of them fail with EINTR
-//! whatever `SA_RESTART` says, and so does MVVM. Other calls never block on
+//! without descriptors, i.e. `pause`, and the poll family with descriptors, which
+//! the scheduler ends when it resumes the parked thread); Linux makes all of them
+//! fail with EINTR whatever `SA_RESTART` says, and so does MVVM. Other calls never block on
 //! something a signal could interrupt. A wait that no signal can end (no pending
 //! signal, no timer armed) is reported as a deadlock and ends the process (status 1).
 
@@ -121,7 +122,7 @@ pub struct Signals {
     pending: Vec<Pending>,
     /// The mask `rt_sigsuspend` replaced; the frame of the signal that ends the
     /// wait saves it, or it is restored if no handler runs.
-    saved_mask: Option<u64>,
+    pub(super) saved_mask: Option<u64>,
     /// Address of the sigreturn trampoline page, once mapped.
     trampoline: Option<u64>,
     /// `ITIMER_REAL`, `ITIMER_VIRTUAL`, `ITIMER_PROF`.
@@ -302,7 +303,19 @@ pub fn send(m: &mut Machine, info: [u8; siginfo::SIZE]) -> bool {
     if s.ignores(sig) && s.mask & bit(sig) == 0 {
         return true;
     }
-    s.enqueue(info)
+    // A thread polling a signalfd (with the signal blocked) may now be ready; one
+    // that lets it through is ended with EINTR by the scheduler instead.
+    for t in m.os.threads.queue.iter_mut() {
+        if matches!(t.wait, super::thread::Wait::Io { .. }) && t.sigmask & bit(sig) != 0 {
+            t.wait = super::thread::Wait::None;
+        }
+    }
+    m.os.signals.enqueue(info)
+}
+
+/// Takes the next pending signal of `set` (for `signalfd` reads).
+pub(super) fn take(m: &mut Machine, set: u64) -> Option<(u8, [u8; siginfo::SIZE])> {
+    m.os.signals.dequeue(set).map(|p| (p.sig, p.info))
 }
 
 /// Generates a signal the process cannot refuse (Linux's `force_sig`): if it is
@@ -755,7 +768,7 @@ pub fn after(d: Duration) -> Instant {
     at_or_far(Instant::now(), d)
 }
 
-fn at_or_far(t: Instant, d: Duration) -> Instant {
+pub(super) fn at_or_far(t: Instant, d: Duration) -> Instant {
     const FAR: Duration = Duration::from_secs(100 * 365 * 86400);
     t.checked_add(d.min(FAR))
         .or_else(|| t.checked_add(Duration::from_secs(86400)))
@@ -785,7 +798,7 @@ pub fn wait_until(m: &mut Machine, deadline: Option<Instant>) -> bool {
 }
 
 /// Generates the signals of expired interval timers and reloads them.
-fn fire_timers(m: &mut Machine) {
+pub(super) fn fire_timers(m: &mut Machine) {
     const SIGNALS: [u8; 3] = [SIGALRM, SIGVTALRM, SIGPROF];
     if m.os.signals.itimers.iter().all(Option::is_none) {
         return;

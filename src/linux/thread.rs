@@ -35,8 +35,14 @@ pub enum Wait {
         bitset: u32,
         deadline: Option<Instant>,
     },
-    /// Waiting for a pipe to change; the system call runs again when woken.
-    Io,
+    /// Waiting for a descriptor to change (or for `deadline`); the system call
+    /// runs again when woken. An `interruptible` wait (the poll family) also ends
+    /// when a signal its mask lets through is pending: the call then fails with
+    /// EINTR instead of running again.
+    Io {
+        deadline: Option<Instant>,
+        interruptible: bool,
+    },
 }
 
 /// A thread that is not running right now.
@@ -185,15 +191,28 @@ fn wake(m: &mut Machine, addr: u64, bitset: u32, n: u64) -> u64 {
 /// Parks the calling thread until some pipe changes, then runs the same system call
 /// again: the pc goes back to the `ecall` and `a0` keeps its argument value.
 pub fn block_and_retry(m: &mut Machine, a: &Args) -> SysResult {
+    block_and_retry_until(m, a, None, false)
+}
+
+/// [`block_and_retry`], also woken at `deadline`; see [`Wait::Io`] for `interruptible`.
+pub fn block_and_retry_until(
+    m: &mut Machine,
+    a: &Args,
+    deadline: Option<Instant>,
+    interruptible: bool,
+) -> SysResult {
     m.hart.pc = m.hart.pc.wrapping_sub(4);
-    m.os.threads.request(Switch::Block(Wait::Io));
+    m.os.threads.request(Switch::Block(Wait::Io {
+        deadline,
+        interruptible,
+    }));
     Ok(a.u(0))
 }
 
-/// Makes every thread waiting for pipe I/O runnable (they retry their call).
+/// Makes every thread waiting for descriptor I/O runnable (they retry their call).
 pub fn wake_io(m: &mut Machine) {
     for t in m.os.threads.queue.iter_mut() {
-        if t.wait == Wait::Io {
+        if matches!(t.wait, Wait::Io { .. }) {
             t.wait = Wait::None;
         }
     }
@@ -375,40 +394,66 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
         m.os.threads.queue.push_back(current);
     }
     loop {
+        super::signal::fire_timers(m);
         let now = Instant::now();
+        let pending = m.os.signals.pending_set();
         let q = &mut m.os.threads.queue;
-        // The first runnable thread (a futex wait that timed out is runnable again).
+        // The first runnable thread (a wait that timed out is runnable again).
         let ready = q.iter().position(|t| match t.wait {
             Wait::None => true,
             Wait::Futex { deadline, .. } => deadline.is_some_and(|d| d <= now),
-            Wait::Io => false,
+            Wait::Io {
+                deadline,
+                interruptible,
+            } => deadline.is_some_and(|d| d <= now) || interruptible && pending & !t.sigmask != 0,
         });
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
                 return false;
             };
-            if matches!(t.wait, Wait::Futex { .. }) {
-                t.hart.x[10] = (-(Errno::ETIMEDOUT as i64)) as u64;
+            let mut interrupted = false;
+            match t.wait {
+                Wait::Futex { .. } => t.hart.x[10] = (-(Errno::ETIMEDOUT as i64)) as u64,
+                Wait::Io {
+                    interruptible: true,
+                    ..
+                } if pending & !t.sigmask != 0 => {
+                    // Finish the call with EINTR rather than running it again.
+                    t.hart.pc = t.hart.pc.wrapping_add(4);
+                    t.hart.x[10] = (-(Errno::EINTR as i64)) as u64;
+                    interrupted = true;
+                }
+                _ => {}
             }
             m.hart = t.hart;
             m.hart.reservation = None;
             m.os.signals.mask = t.sigmask;
             m.os.clear_child_tid = t.clear_child_tid;
             m.os.threads.current = t.tid;
+            if interrupted {
+                super::poll::interrupted(m);
+            }
             return true;
         }
+        // Interval timers can end descriptor waits (a signal, or a signalfd).
+        let timers = q
+            .iter()
+            .any(|t| matches!(t.wait, Wait::Io { .. }))
+            .then(|| m.os.signals.itimers.iter().flatten().map(|t| t.next).min())
+            .flatten();
         let next = q
             .iter()
             .filter_map(|t| match t.wait {
-                Wait::Futex { deadline, .. } => deadline,
-                Wait::None | Wait::Io => None,
+                Wait::Futex { deadline, .. } | Wait::Io { deadline, .. } => deadline,
+                Wait::None => None,
             })
+            .chain(timers)
             .min();
         match next {
             Some(d) => std::thread::sleep(d.saturating_duration_since(now)),
             None => {
                 eprintln!(
-                    "mvvm: deadlock: every guest thread is blocked (futex or pipe) with no timeout"
+                    "mvvm: deadlock: every guest thread is blocked (futex, pipe or poll) with no timeout"
                 );
                 m.os.exit = Some(ExitStatus::Exited(1));
                 return false;
@@ -419,10 +464,12 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
 
 fn any_expired(m: &Machine) -> bool {
     let now = Instant::now();
-    m.os.threads
-        .queue
-        .iter()
-        .any(|t| matches!(t.wait, Wait::Futex { deadline: Some(d), .. } if d <= now))
+    m.os.threads.queue.iter().any(|t| match t.wait {
+        Wait::Futex { deadline, .. } | Wait::Io { deadline, .. } => {
+            deadline.is_some_and(|d| d <= now)
+        }
+        Wait::None => false,
+    })
 }
 
 pub fn sched_getaffinity(m: &mut Machine, a: &Args) -> SysResult {
