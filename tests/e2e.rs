@@ -92,7 +92,10 @@ enum Runner {
     Native(PathBuf),
     Launcher(PathBuf),
     LauncherJit(PathBuf),
-    Wasmtime { wasmtime: PathBuf, wasm: PathBuf },
+    Wasmtime {
+        wasmtime: PathBuf,
+        wasm: PathBuf,
+    },
     /// `node tests/jco/run.mjs`: the component transpiled by jco, under Node.js.
     Jco(PathBuf),
 }
