@@ -39,6 +39,27 @@ enum Shape {
     Jal,
     /// `rd = pc + len; goto (rs1 + imm) & !1`.
     Jalr,
+    /// `rd = op(rs1)` on i64.
+    Unary(W<'static>),
+    /// `rd = zext(op(low 32 bits of rs1))` (the 32-bit counts).
+    UnaryW(W<'static>),
+    /// `rd = rs1 op !rs2` (`andn`, `orn`, `xnor`).
+    RegNot(W<'static>),
+    /// `rd = (rs1 cmp rs2) ? rs1 : rs2` (`min`, `max` and their unsigned forms).
+    Pick(W<'static>),
+    /// `rd = (rs1 << shift) + rs2`, `rs1` zero-extended from 32 bits for the `.uw` forms.
+    ShAdd { shift: i64, uw: bool },
+    /// `rd = zext32(rs1) << imm`.
+    SlliUw,
+    /// Division and remainder, without wasm's traps: a zero divisor gives all ones
+    /// (division) or the dividend (remainder), and signed overflow gives the dividend
+    /// (division) or 0 (remainder, which wasm already defines so), as RISC-V says.
+    Div {
+        op: W<'static>,
+        signed: bool,
+        rem: bool,
+        word: bool,
+    },
     /// Nothing to do (`fence`: MVVM is sequentially consistent).
     Nop,
 }
@@ -84,9 +105,57 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Sllw => S::RegW(W::I32Shl),
         O::Srlw => S::RegW(W::I32ShrU),
         O::Sraw => S::RegW(W::I32ShrS),
-        // ---- M: the multiplications wasm has ---------------------------------------
+        // ---- M (the high multiplications have no wasm operator) --------------------
         O::Mul => S::Reg(W::I64Mul),
         O::Mulw => S::RegW(W::I32Mul),
+        O::Div => div(W::I64DivS, true, false, false),
+        O::Divu => div(W::I64DivU, false, false, false),
+        O::Rem => div(W::I64RemS, true, true, false),
+        O::Remu => div(W::I64RemU, false, true, false),
+        O::Divw => div(W::I32DivS, true, false, true),
+        O::Divuw => div(W::I32DivU, false, false, true),
+        O::Remw => div(W::I32RemS, true, true, true),
+        O::Remuw => div(W::I32RemU, false, true, true),
+        // ---- Zba ------------------------------------------------------------------------
+        O::AddUw => S::ShAdd { shift: 0, uw: true },
+        O::Sh1add => S::ShAdd {
+            shift: 1,
+            uw: false,
+        },
+        O::Sh2add => S::ShAdd {
+            shift: 2,
+            uw: false,
+        },
+        O::Sh3add => S::ShAdd {
+            shift: 3,
+            uw: false,
+        },
+        O::Sh1addUw => S::ShAdd { shift: 1, uw: true },
+        O::Sh2addUw => S::ShAdd { shift: 2, uw: true },
+        O::Sh3addUw => S::ShAdd { shift: 3, uw: true },
+        O::SlliUw => S::SlliUw,
+        // ---- Zbb (rev8 and orc.b have no wasm operator) -------------------------------
+        O::Andn => S::RegNot(W::I64And),
+        O::Orn => S::RegNot(W::I64Or),
+        O::Xnor => S::RegNot(W::I64Xor),
+        O::Clz => S::Unary(W::I64Clz),
+        O::Ctz => S::Unary(W::I64Ctz),
+        O::Cpop => S::Unary(W::I64Popcnt),
+        O::Clzw => S::UnaryW(W::I32Clz),
+        O::Ctzw => S::UnaryW(W::I32Ctz),
+        O::Cpopw => S::UnaryW(W::I32Popcnt),
+        O::SextB => S::Unary(W::I64Extend8S),
+        O::SextH => S::Unary(W::I64Extend16S),
+        O::Min => S::Pick(W::I64LtS),
+        O::Max => S::Pick(W::I64GtS),
+        O::Minu => S::Pick(W::I64LtU),
+        O::Maxu => S::Pick(W::I64GtU),
+        O::Rol => S::Reg(W::I64Rotl),
+        O::Ror => S::Reg(W::I64Rotr),
+        O::Rori => S::Imm(W::I64Rotr),
+        O::Rolw => S::RegW(W::I32Rotl),
+        O::Rorw => S::RegW(W::I32Rotr),
+        O::Roriw => S::ImmW(W::I32Rotr),
         // ---- loads and stores --------------------------------------------------------
         O::Lb => S::Load(access(1, W::I64Load8S)),
         O::Lh => S::Load(access(2, W::I64Load16S)),
@@ -111,6 +180,15 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Fence => S::Nop,
         _ => return None,
     })
+}
+
+const fn div(op: W<'static>, signed: bool, rem: bool, word: bool) -> Shape {
+    Shape::Div {
+        op,
+        signed,
+        rem,
+        word,
+    }
 }
 
 /// Whether the JIT translates `insn` (else a region ends before it).
@@ -174,7 +252,96 @@ pub fn lower(e: &mut Emitter<'_>, i: &Insn, pc: u64) -> bool {
             e.imm(next as i64).set(i.rd);
             e.goto_dynamic();
         }
+        Shape::Unary(op) => {
+            e.get(i.rs1).op(op).set(i.rd);
+        }
+        Shape::UnaryW(op) => {
+            e.get(i.rs1).op(W::I32WrapI64).op(op).op(W::I64ExtendI32U);
+            e.set(i.rd);
+        }
+        Shape::RegNot(op) => {
+            e.get(i.rs1)
+                .get(i.rs2)
+                .imm(-1)
+                .op(W::I64Xor)
+                .op(op)
+                .set(i.rd);
+        }
+        Shape::Pick(cmp) => {
+            e.get(i.rs1).get(i.rs2).get(i.rs1).get(i.rs2).op(cmp);
+            e.op(W::Select).set(i.rd);
+        }
+        Shape::ShAdd { shift, uw } => {
+            e.get(i.rs1);
+            if uw {
+                e.imm(0xffff_ffff).op(W::I64And);
+            }
+            e.imm(shift)
+                .op(W::I64Shl)
+                .get(i.rs2)
+                .op(W::I64Add)
+                .set(i.rd);
+        }
+        Shape::SlliUw => {
+            e.get(i.rs1).imm(0xffff_ffff).op(W::I64And);
+            e.imm(imm).op(W::I64Shl).set(i.rd);
+        }
+        Shape::Div {
+            op,
+            signed,
+            rem,
+            word,
+        } => lower_div(e, i, op, signed && !rem, rem, word),
         Shape::Nop => {}
     }
     true
+}
+
+/// `select(fallback, rs1 op safe_divisor, rs2 == 0)`, where the safe divisor is 1 when
+/// rs2 is 0 or (with `overflow`) when the division overflows: wasm would trap on both.
+fn lower_div(e: &mut Emitter<'_>, i: &Insn, op: W<'static>, overflow: bool, rem: bool, word: bool) {
+    let x = |e: &mut Emitter<'_>, r: u8| {
+        e.get(r);
+        if word {
+            e.op(W::I32WrapI64);
+        }
+    };
+    let k = |e: &mut Emitter<'_>, v: i64| {
+        if word {
+            e.op(W::I32Const(v as i32));
+        } else {
+            e.imm(v);
+        }
+    };
+    let (eqz, eq) = if word {
+        (W::I32Eqz, W::I32Eq)
+    } else {
+        (W::I64Eqz, W::I64Eq)
+    };
+    let min = if word { i32::MIN as i64 } else { i64::MIN };
+    if rem {
+        x(e, i.rs1);
+    } else {
+        k(e, -1);
+    }
+    x(e, i.rs1);
+    k(e, 1);
+    x(e, i.rs2);
+    x(e, i.rs2);
+    e.op(eqz.clone());
+    if overflow {
+        x(e, i.rs1);
+        k(e, min);
+        e.op(eq.clone());
+        x(e, i.rs2);
+        k(e, -1);
+        e.op(eq).op(W::I32And).op(W::I32Or);
+    }
+    e.op(W::Select).op(op);
+    x(e, i.rs2);
+    e.op(eqz).op(W::Select);
+    if word {
+        e.op(W::I64ExtendI32S);
+    }
+    e.set(i.rd);
 }

@@ -66,10 +66,15 @@ fn the_first_subset_is_translatable() {
         Opcode::Bgeu,
         Opcode::Jal,
         Opcode::Jalr,
+        Opcode::Div,
+        Opcode::Remuw,
+        Opcode::Sh2addUw,
+        Opcode::Ctzw,
+        Opcode::Maxu,
     ] {
         assert!(ops.contains(&op), "{op:?}");
     }
-    for op in [Opcode::Ecall, Opcode::FenceI, Opcode::Div, Opcode::FaddD] {
+    for op in [Opcode::Ecall, Opcode::FenceI, Opcode::Mulh, Opcode::FaddD] {
         assert!(!ops.contains(&op), "{op:?}");
     }
 }
@@ -133,7 +138,7 @@ fn untranslated_instructions_and_fall_through_validate() {
                 pc: 0x2000,
                 insns: vec![
                     insn(Opcode::Addi, 5, 5, 0, 1),
-                    insn(Opcode::Div, 5, 5, 6, 0),
+                    insn(Opcode::Mulh, 5, 5, 6, 0),
                     insn(Opcode::Addi, 5, 5, 0, 1),
                 ],
             },
