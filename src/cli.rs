@@ -7,7 +7,8 @@ use crate::machine::{LogItems, Machine, Options};
 use std::ffi::OsString;
 
 const USAGE: &str = "usage: mvvm [options] program [arguments...]
-Runs a riscv64 Linux program.
+       mvvm [options] -restore snapshot
+Runs a riscv64 Linux program, or resumes one from a snapshot.
 
 Options (and the environment variables that set them):
   -L path          sysroot for the dynamic linker and absolute paths   QEMU_LD_PREFIX
@@ -21,6 +22,11 @@ Options (and the environment variables that set them):
   -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
   -jit-threshold n block executions before the JIT compiles (0: off)   MVVM_JIT_THRESHOLD
+  -snapshot-at n:file  after about n instructions, write a snapshot and go on
+  -pause-at n:file     after about n instructions, write a snapshot and stop
+  -restore file        resume the process saved in a snapshot (its CPU, memory
+                       size, arguments and environment come from the snapshot; a
+                       regular-file stdin is moved to where the guest had read)
   -version         print the version
   -h, -help        print this help";
 
@@ -110,17 +116,29 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         env.retain(|(k, _)| !list.split(',').any(|u| k == u));
     }
 
+    let mut plan = None;
+    let mut restore = None;
     let mut it = args.into_iter();
     let program = loop {
         let Some(arg) = it.next() else {
+            if restore.is_some() {
+                break String::new();
+            }
             return Err(usage("no program given (try 'mvvm -h')".into()));
         };
         let a = arg.to_string_lossy().into_owned();
         if !a.starts_with('-') || a == "-" {
             break a;
         }
-        let name = a.trim_start_matches('-');
+        // `--name=value` as well as `-name value`.
+        let (name, mut inline) = match a.trim_start_matches('-').split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.trim_start_matches('-'), None),
+        };
         let mut value = || {
+            if let Some(v) = inline.take() {
+                return Ok(v);
+            }
             it.next()
                 .map(|v| v.to_string_lossy().into_owned())
                 .ok_or_else(|| usage(format!("option {a} needs an argument")))
@@ -157,6 +175,20 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                     .parse()
                     .map_err(|_| usage(format!("bad JIT threshold '{v}'")))?;
             }
+            "snapshot-at" | "pause-at" => {
+                let v = value()?;
+                let (n, path) = v
+                    .split_once(':')
+                    .and_then(|(n, p)| Some((n.parse().ok()?, p)))
+                    .filter(|(_, p)| !p.is_empty())
+                    .ok_or_else(|| usage(format!("{a} needs INSNS:FILE, got '{v}'")))?;
+                plan = Some(crate::snapshot::Plan {
+                    at: n,
+                    path: path.to_string(),
+                    stop: name == "pause-at",
+                });
+            }
+            "restore" => restore = Some(value()?),
             "d" => opts.log = parse_log(&value()?).map_err(usage)?,
             "D" => opts.log_file = Some(value()?),
             "version" => {
@@ -179,6 +211,9 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
             _ => return Err(usage(format!("unknown option '{a}' (try 'mvvm -h')"))),
         }
     };
+    if let Some(file) = restore {
+        return resume(&file, &program, &opts, plan);
+    }
     if !(1 << 24..=3 << 30).contains(&opts.mem_size) {
         return Err(usage("guest memory must be between 16M and 3G".into()));
     }
@@ -198,6 +233,31 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
     let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
     m.load(&program, guest_argv, envp)
         .map_err(|e| (e.to_string(), e.exit_code()))?;
+    m.snapshot_plan = plan;
+    Ok(m.run().code())
+}
+
+/// `-restore file`: runs the process saved in `file` on (exit status 127 if the file
+/// is missing, 126 if it is not a snapshot this MVVM can resume).
+fn resume(
+    file: &str,
+    program: &str,
+    opts: &Options,
+    plan: Option<crate::snapshot::Plan>,
+) -> Result<u8, (String, u8)> {
+    if !program.is_empty() {
+        return Err((format!("-restore takes no program (got '{program}')"), 1));
+    }
+    let bytes = std::fs::read(file).map_err(|e| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        };
+        (format!("{file}: {e}"), code)
+    })?;
+    let mut m = Machine::restore(&bytes, opts).map_err(|e| (format!("{file}: {e}"), 126))?;
+    m.snapshot_plan = plan;
     Ok(m.run().code())
 }
 

@@ -60,6 +60,7 @@ impl From<Error> for api::Error {
             Error::BadOption(s) => api::Error::BadOption(s),
             Error::BadRegister(i) => api::Error::BadRegister(i),
             Error::BadAddress(a) => api::Error::BadAddress(a),
+            Error::BadSnapshot(s) => api::Error::BadSnapshot(s),
         }
     }
 }
@@ -87,6 +88,15 @@ impl api::GuestMachine for MachineResource {
             memory: o.memory,
         };
         let m = Embedded::create(&executable, config)?;
+        Ok(api::Machine::new(MachineResource(RefCell::new(m))))
+    }
+
+    fn snapshot(&self) -> Result<Vec<u8>, api::Error> {
+        Ok(self.0.borrow().snapshot()?)
+    }
+
+    fn restore(snapshot: Vec<u8>) -> Result<api::Machine, api::Error> {
+        let m = Embedded::restore(&snapshot)?;
         Ok(api::Machine::new(MachineResource(RefCell::new(m))))
     }
 

@@ -36,6 +36,8 @@ pub enum Error {
     BadRegister(u32),
     /// Not mapped with the needed permission.
     BadAddress(u64),
+    /// A snapshot could not be taken or restored (the message says why).
+    BadSnapshot(String),
 }
 
 /// Why [`Embedded::run`] or [`Embedded::step`] returned.
@@ -95,6 +97,28 @@ impl Embedded {
             machine,
             breakpoints: BTreeSet::new(),
             symbols: symbols(executable, bias),
+        })
+    }
+
+    /// The whole process as bytes (see [`crate::snapshot`]), symbols included;
+    /// breakpoints are not saved.
+    pub fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        crate::snapshot::save(&self.machine, &self.symbols)
+            .map_err(|e| Error::BadSnapshot(e.to_string()))
+    }
+
+    /// A process rebuilt from [`Embedded::snapshot`] bytes, without breakpoints.
+    pub fn restore(bytes: &[u8]) -> Result<Embedded, Error> {
+        let opts = Options {
+            jit_threshold: 0,
+            ..Options::default()
+        };
+        let (machine, symbols) =
+            crate::snapshot::load(bytes, &opts).map_err(|e| Error::BadSnapshot(e.to_string()))?;
+        Ok(Embedded {
+            machine,
+            breakpoints: BTreeSet::new(),
+            symbols,
         })
     }
 

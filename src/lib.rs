@@ -9,7 +9,8 @@
 //! - [`loader`]: ELF loading and the initial stack,
 //! - [`linux`]: system calls, grouped by subsystem,
 //! - [`machine`]: a guest process tying these together, [`cli`]: the command line,
-//! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API).
+//! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API),
+//! - [`snapshot`]: a whole process to bytes and back.
 
 pub mod cli;
 pub mod embed;
@@ -21,6 +22,7 @@ pub mod linux;
 pub mod loader;
 pub mod machine;
 pub mod mem;
+pub mod snapshot;
 
 #[cfg(target_os = "wasi")]
 mod component;

@@ -124,6 +124,8 @@ pub struct Machine {
     pub os: Os,
     /// Main stack size (RLIMIT_STACK).
     pub stack_size: u64,
+    /// A snapshot [`Machine::run`] is to take (`-snapshot-at`, `-pause-at`).
+    pub snapshot_plan: Option<crate::snapshot::Plan>,
     log: LogItems,
     log_out: Box<dyn Write>,
     started: std::time::Instant,
@@ -174,6 +176,7 @@ impl Machine {
             code,
             os,
             stack_size: opts.stack_size,
+            snapshot_plan: None,
             log: opts.log,
             log_out,
             started: std::time::Instant::now(),
@@ -268,10 +271,19 @@ impl Machine {
             if self.log.per_block() {
                 self.log_block();
             }
-            let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, budget);
-            self.handle(trap);
+            let blocks = crate::snapshot::budget(self, budget);
+            let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
+            // A budget cut short for a snapshot is no scheduling point: the run goes
+            // on exactly as it would without the snapshot.
+            if trap.is_some() || blocks == budget {
+                self.handle(trap);
+            }
             if let Some(status) = self.os.exit {
+                crate::snapshot::report_missed(self);
                 return self.finish(status);
+            }
+            if crate::snapshot::take_planned(self) {
+                return self.finish(ExitStatus::Exited(0));
             }
         }
     }

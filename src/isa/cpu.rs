@@ -101,6 +101,21 @@ impl ExtSet {
         ExtSet(bits)
     }
 
+    /// The set as bits (for snapshots).
+    pub const fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// The set of `bits` (from [`ExtSet::bits`]), if every bit names an extension
+    /// MVVM implements.
+    pub const fn from_bits(bits: u64) -> Option<ExtSet> {
+        if bits & !MAX.0 == 0 {
+            Some(ExtSet(bits))
+        } else {
+            None
+        }
+    }
+
     /// Both sets' extensions.
     pub const fn union(self, other: ExtSet) -> ExtSet {
         ExtSet(self.0 | other.0)

@@ -121,7 +121,7 @@ impl TimerFd {
 pub struct MemFile {
     /// Contents.
     pub data: Vec<u8>,
-    pos: u64,
+    pub(crate) pos: u64,
 }
 
 /// Largest memfd MVVM keeps: it lives in the emulator's memory, and offsets must

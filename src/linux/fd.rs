@@ -88,20 +88,20 @@ pub const PIPE_CAPACITY: usize = 65536;
 /// The buffer shared by the two ends of a pipe.
 #[derive(Debug, Default)]
 pub struct Pipe {
-    data: std::collections::VecDeque<u8>,
-    readers: usize,
-    writers: usize,
+    pub(crate) data: std::collections::VecDeque<u8>,
+    pub(crate) readers: usize,
+    pub(crate) writers: usize,
     /// Bumped when data arrives or the write side closes (edge-triggered epoll
     /// reports readers again), and when data leaves or the read side closes.
-    wrote: u64,
-    drained: u64,
+    pub(crate) wrote: u64,
+    pub(crate) drained: u64,
 }
 
 /// A read or write end of a pipe; dropping the last reference to an end closes it.
 #[derive(Debug)]
 pub struct PipeEnd {
-    pipe: Rc<RefCell<Pipe>>,
-    write: bool,
+    pub(crate) pipe: Rc<RefCell<Pipe>>,
+    pub(crate) write: bool,
 }
 
 impl PipeEnd {

@@ -12,7 +12,7 @@ pub mod errno;
 pub mod fd;
 mod fs;
 pub use fs::normalize as fs_normalize;
-mod event;
+pub(crate) mod event;
 mod io;
 mod mm;
 pub use mm::map_anonymous;
@@ -106,7 +106,7 @@ pub struct Os {
     /// The other guest threads and the running one's id.
     pub threads: thread::Threads,
     /// Poll-family calls parked until a descriptor changes.
-    waits: poll::Waits,
+    pub(crate) waits: poll::Waits,
 }
 
 impl Os {

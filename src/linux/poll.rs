@@ -82,6 +82,13 @@ struct Retry {
 #[derive(Debug, Default)]
 pub struct Waits(HashMap<u64, Retry>);
 
+impl Waits {
+    /// Whether no call is parked (a snapshot can only be taken then).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// What a readiness scan found: the count to return, the guest memory to write
 /// if the call returns now, and when a watched timer will change things.
 struct Scan {

@@ -95,9 +95,9 @@ pub struct SigAction {
 
 /// A generated signal waiting for delivery.
 #[derive(Clone, Debug)]
-struct Pending {
-    sig: u8,
-    info: [u8; siginfo::SIZE],
+pub(crate) struct Pending {
+    pub(crate) sig: u8,
+    pub(crate) info: [u8; siginfo::SIZE],
 }
 
 /// An interval timer (`setitimer`): next expiry and reload interval.
@@ -119,12 +119,12 @@ pub struct Signals {
     /// `sigaltstack` as set (`flags` keeps `SS_AUTODISARM`).
     pub altstack: StackT,
     /// Generated, not yet delivered signals (a standard signal at most once).
-    pending: Vec<Pending>,
+    pub(crate) pending: Vec<Pending>,
     /// The mask `rt_sigsuspend` replaced; the frame of the signal that ends the
     /// wait saves it, or it is restored if no handler runs.
-    pub(super) saved_mask: Option<u64>,
+    pub(crate) saved_mask: Option<u64>,
     /// Address of the sigreturn trampoline page, once mapped.
-    trampoline: Option<u64>,
+    pub(crate) trampoline: Option<u64>,
     /// `ITIMER_REAL`, `ITIMER_VIRTUAL`, `ITIMER_PROF`.
     pub itimers: [Option<Itimer>; 3],
 }

@@ -78,8 +78,8 @@ pub struct Threads {
     pub current: u64,
     /// Waiting and runnable threads, in round-robin order.
     pub queue: VecDeque<Thread>,
-    next_tid: u64,
-    request: Option<Switch>,
+    pub(crate) next_tid: u64,
+    pub(crate) request: Option<Switch>,
 }
 
 impl Default for Threads {

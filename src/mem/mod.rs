@@ -376,6 +376,12 @@ impl Mem {
         }
     }
 
+    /// The bytes of the page at `addr` (page aligned, inside the window) whatever
+    /// its permissions, for snapshots.
+    pub(crate) fn page_bytes(&self, addr: u64) -> &[u8] {
+        &self.ram[addr as usize..(addr + PAGE) as usize]
+    }
+
     /// Copies bytes into guest memory regardless of permissions (the loader and
     /// file-backed mmap fill pages they just mapped).
     pub(crate) fn fill(&mut self, addr: u64, data: &[u8]) {

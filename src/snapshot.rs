@@ -1,0 +1,975 @@
+//! Snapshots: a whole single-threaded guest process to bytes and back, so that a
+//! run can be paused, stored, resumed later or on another host, or forked.
+//!
+//! # What is saved
+//!
+//! The hart (x, f, pc, fflags, frm, the LR reservation, instret), the CPU's
+//! extension set, the address space (the window size, every mapping with its
+//! permissions and kind, the bytes of every mapped page that is not all zero, the
+//! program break and the mmap placement top), and the Linux state: cwd, exe,
+//! sysroot, umask, comm, argv/envp/auxv, the thread id (and the next one),
+//! `clear_child_tid`, the signal dispositions, mask, pending signals, alternate
+//! stack, interval timers (as time left) and the sigreturn trampoline, and the
+//! descriptor table. Decoded code and JIT output are not saved: they are rebuilt
+//! on demand after a restore.
+//!
+//! Descriptors that can be restored: stdin/stdout/stderr (the host's streams of the
+//! restoring process; a regular-file stdin is repositioned to the offset the guest
+//! had reached, so resuming with the same input file works), host files (reopened
+//! by guest path with the same access mode, `O_APPEND` and offset; the file must
+//! still exist), directories (path, listing and position), `/dev/null`, `zero`,
+//! `full`, `random`, generated `/proc` contents, pipes and socket pairs (buffers
+//! included), signalfds and memfds. eventfds, timerfds and epoll instances are
+//! refused with [`SnapshotError::Unsupported`] naming the kind, and so is a process
+//! with more than one thread. Shared open file descriptions (`dup`) stay shared.
+//!
+//! # Format (version 1)
+//!
+//! All integers are little-endian.
+//!
+//! ```text
+//! magic    8 bytes  "MVVMSNAP"
+//! version  u32      FORMAT_VERSION
+//! length   u64      payload length
+//! checksum u64      FNV-1a (64-bit) of the payload
+//! payload  sections, each: tag [u8; 4], body length u64, body
+//! ```
+//!
+//! The sections come in a fixed order: `CONF` (window size, stack size, CPU,
+//! sysroot), `HART`, `MEMS` (break, mmap top, mappings), `PAGE` (address and 4096
+//! bytes per saved page), `OS__` (process identity and paths), `SIGS`, `FDS_`
+//! (open file descriptions, then descriptor slots that refer to them by index),
+//! `SYMS` (symbols an embedder keeps with the snapshot). Strings and byte lists
+//! are a u64 length then the bytes, optional values a 0/1 byte then the value.
+//!
+//! Reading never trusts a length: each is checked against the bytes left before
+//! anything is allocated, each section must be consumed exactly, and every value
+//! is range-checked, so truncated, corrupted or foreign bytes give a
+//! [`SnapshotError`], never a panic.
+
+use crate::hart::Hart;
+use crate::isa::ExtSet;
+use crate::linux::abi::siginfo;
+use crate::linux::fd::{self, FileRef, Kind, OpenFile, Pipe, PipeEnd};
+use crate::linux::signal::{Itimer, Pending, SigAction, NSIG};
+use crate::machine::{Machine, Options};
+use crate::mem::{self, Mem, VmaKind, PAGE};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// The first bytes of every snapshot.
+pub const MAGIC: &[u8; 8] = b"MVVMSNAP";
+/// The format written, and the only one read.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8 + 8;
+
+/// Why a snapshot could not be taken or restored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// The bytes do not start with [`MAGIC`].
+    BadMagic,
+    /// Written by another format version.
+    Version(u32),
+    /// The bytes end early.
+    Truncated,
+    /// The checksum does not match the payload.
+    Checksum,
+    /// The payload is well-formed but a value in it is not.
+    Corrupt(String),
+    /// The process holds state this version cannot save (a second thread, an
+    /// epoll instance, ...).
+    Unsupported(String),
+    /// The process is in the middle of something (a parked system call); try again
+    /// at a later point.
+    Busy,
+    /// Something the snapshot refers to cannot be recreated on this host.
+    Restore(String),
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::BadMagic => write!(f, "not an MVVM snapshot"),
+            SnapshotError::Version(v) => write!(
+                f,
+                "snapshot format version {v} is not supported (this MVVM reads version {FORMAT_VERSION})"
+            ),
+            SnapshotError::Truncated => write!(f, "snapshot is truncated"),
+            SnapshotError::Checksum => write!(f, "snapshot is corrupted (checksum mismatch)"),
+            SnapshotError::Corrupt(what) => write!(f, "snapshot is corrupted ({what})"),
+            SnapshotError::Unsupported(what) => write!(f, "cannot snapshot {what}"),
+            SnapshotError::Busy => write!(f, "the process is inside a system call"),
+            SnapshotError::Restore(what) => write!(f, "cannot restore: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+type Result<T> = std::result::Result<T, SnapshotError>;
+
+fn corrupt<T>(what: &str) -> Result<T> {
+    Err(SnapshotError::Corrupt(what.to_string()))
+}
+
+/// FNV-1a, 64 bits.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Appends little-endian values.
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, v: &[u8]) {
+        self.u64(v.len() as u64);
+        self.0.extend_from_slice(v);
+    }
+    fn opt_u64(&mut self, v: Option<u64>) {
+        match v {
+            Some(v) => {
+                self.u8(1);
+                self.u64(v);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn section(&mut self, tag: &[u8; 4], body: Writer) {
+        self.0.extend_from_slice(tag);
+        self.bytes(&body.0);
+    }
+}
+
+/// Reads little-endian values, failing with `Truncated` at the end.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.0.len() {
+            return Err(SnapshotError::Truncated);
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut a = [0; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+    fn bool(&mut self) -> Result<bool> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => corrupt("a flag is neither 0 nor 1"),
+        }
+    }
+    /// A length-prefixed byte string (the length is checked before allocating).
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let n = self.u64()?;
+        if n > self.0.len() as u64 {
+            return Err(SnapshotError::Truncated);
+        }
+        self.take(n as usize)
+    }
+    fn string(&mut self) -> Result<String> {
+        String::from_utf8(self.bytes()?.to_vec()).or_else(|_| corrupt("a string is not UTF-8"))
+    }
+    fn opt_u64(&mut self) -> Result<Option<u64>> {
+        Ok(if self.bool()? {
+            Some(self.u64()?)
+        } else {
+            None
+        })
+    }
+    /// A count of items that each take at least `min` bytes.
+    fn count(&mut self, min: usize) -> Result<usize> {
+        let n = self.u64()?;
+        if n > (self.0.len() / min.max(1)) as u64 {
+            return Err(SnapshotError::Truncated);
+        }
+        Ok(n as usize)
+    }
+    fn section(&mut self, tag: &[u8; 4]) -> Result<Reader<'a>> {
+        if self.take(4)? != tag {
+            return corrupt(&format!(
+                "expected section {}",
+                String::from_utf8_lossy(tag)
+            ));
+        }
+        Ok(Reader(self.bytes()?))
+    }
+    fn end(&self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            corrupt("a section has trailing bytes")
+        }
+    }
+}
+
+/// Takes a snapshot of `m` (see the module docs); `symbols` are kept with it for an
+/// embedder.
+pub fn save(m: &Machine, symbols: &[(String, u64)]) -> Result<Vec<u8>> {
+    check_saveable(m)?;
+    let mut p = Writer::default();
+
+    let mut w = Writer::default();
+    w.u64(m.mem.size());
+    w.u64(m.stack_size);
+    w.u64(m.code.exts.bits());
+    w.opt_bytes(m.os.sysroot.as_deref().map(str::as_bytes));
+    p.section(b"CONF", w);
+
+    let mut w = Writer::default();
+    let h = &m.hart;
+    for v in h.x.iter().chain(h.f.iter()) {
+        w.u64(*v);
+    }
+    w.u64(h.pc);
+    w.u8(h.fflags);
+    w.u8(h.frm);
+    w.opt_u64(h.reservation);
+    w.u64(h.instret);
+    p.section(b"HART", w);
+
+    let mut w = Writer::default();
+    w.u64(m.mem.brk_start);
+    w.u64(m.mem.brk);
+    w.u64(m.mem.mmap_top);
+    w.u64(m.mem.vmas.len() as u64);
+    for (start, v) in m.mem.vmas() {
+        w.u64(start);
+        w.u64(v.end);
+        w.u8(v.prot);
+        match &v.kind {
+            VmaKind::Anon => w.u8(0),
+            VmaKind::Heap => w.u8(1),
+            VmaKind::Stack => w.u8(2),
+            VmaKind::File(path, off) => {
+                w.u8(3);
+                w.bytes(path.as_bytes());
+                w.u64(*off);
+            }
+        }
+    }
+    p.section(b"MEMS", w);
+
+    let mut w = Writer::default();
+    let pages: Vec<u64> = m
+        .mem
+        .vmas()
+        .flat_map(|(s, v)| (s..v.end).step_by(PAGE as usize))
+        .filter(|&a| m.mem.page_bytes(a).iter().any(|&b| b != 0))
+        .collect();
+    w.u64(pages.len() as u64);
+    for a in pages {
+        w.u64(a);
+        w.0.extend_from_slice(m.mem.page_bytes(a));
+    }
+    p.section(b"PAGE", w);
+
+    let mut w = Writer::default();
+    let os = &m.os;
+    w.bytes(os.cwd.as_bytes());
+    w.bytes(os.exe.as_bytes());
+    w.0.extend_from_slice(&os.comm);
+    w.u32(os.umask);
+    w.u64(os.clear_child_tid);
+    w.u64(os.threads.current);
+    w.u64(os.threads.next_tid);
+    for list in [&os.argv, &os.envp] {
+        w.u64(list.len() as u64);
+        for s in list {
+            w.bytes(s);
+        }
+    }
+    w.u64(os.auxv.len() as u64);
+    for &(k, v) in &os.auxv {
+        w.u64(k);
+        w.u64(v);
+    }
+    let mut reported: Vec<u64> = os.reported.iter().copied().collect();
+    reported.sort_unstable();
+    w.u64(reported.len() as u64);
+    for nr in reported {
+        w.u64(nr);
+    }
+    w.opt_u64(stdin_offset());
+    p.section(b"OS__", w);
+
+    p.section(b"SIGS", save_signals(m));
+    p.section(b"FDS_", save_fds(m)?);
+
+    let mut w = Writer::default();
+    w.u64(symbols.len() as u64);
+    for (name, addr) in symbols {
+        w.bytes(name.as_bytes());
+        w.u64(*addr);
+    }
+    p.section(b"SYMS", w);
+
+    let mut out = Vec::with_capacity(HEADER + p.0.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(p.0.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fnv1a(&p.0).to_le_bytes());
+    out.extend_from_slice(&p.0);
+    Ok(out)
+}
+
+impl Writer {
+    fn opt_bytes(&mut self, v: Option<&[u8]>) {
+        match v {
+            Some(v) => {
+                self.u8(1);
+                self.bytes(v);
+            }
+            None => self.u8(0),
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn opt_string(&mut self) -> Result<Option<String>> {
+        Ok(if self.bool()? {
+            Some(self.string()?)
+        } else {
+            None
+        })
+    }
+}
+
+/// Refuses what this version cannot save.
+fn check_saveable(m: &Machine) -> Result<()> {
+    if m.os.exit.is_some() {
+        return Err(SnapshotError::Unsupported(
+            "a process that has ended".into(),
+        ));
+    }
+    let others = m.os.threads.queue.len();
+    if others > 0 {
+        return Err(SnapshotError::Unsupported(format!(
+            "a process with {} threads (only single-threaded processes)",
+            others + 1
+        )));
+    }
+    if m.os.threads.request.is_some() || !m.os.waits.is_empty() {
+        return Err(SnapshotError::Busy);
+    }
+    Ok(())
+}
+
+fn save_signals(m: &Machine) -> Writer {
+    let s = &m.os.signals;
+    let mut w = Writer::default();
+    for a in &s.actions {
+        w.u64(a.handler);
+        w.u64(a.flags);
+        w.u64(a.mask);
+    }
+    w.u64(s.mask);
+    w.u64(s.altstack.sp);
+    w.u32(s.altstack.flags);
+    w.u64(s.altstack.size);
+    w.u64(s.pending.len() as u64);
+    for p in &s.pending {
+        w.u8(p.sig);
+        w.0.extend_from_slice(&p.info);
+    }
+    w.opt_u64(s.saved_mask);
+    w.opt_u64(s.trampoline);
+    let now = Instant::now();
+    for t in &s.itimers {
+        // Instants mean nothing on another host: keep the time left.
+        w.opt_u64(t.map(|t| t.next.saturating_duration_since(now).as_nanos() as u64));
+        w.u64(t.map_or(0, |t| t.interval.as_nanos() as u64));
+    }
+    w
+}
+
+/// Open file descriptions first (each once, however many descriptors share it),
+/// pipes among them by index, then the descriptor slots.
+fn save_fds(m: &Machine) -> Result<Writer> {
+    // Each description with the first descriptor that names it (for messages).
+    let mut files: Vec<(FileRef, i32)> = Vec::new();
+    let mut file_index: HashMap<*const RefCell<OpenFile>, u64> = HashMap::new();
+    let mut slots = Vec::new();
+    for (fd, slot) in m.os.fds.iter() {
+        let idx = *file_index.entry(Rc::as_ptr(&slot.file)).or_insert_with(|| {
+            files.push((slot.file.clone(), fd));
+            files.len() as u64 - 1
+        });
+        slots.push((fd, idx, slot.cloexec));
+    }
+    let mut pipes: Vec<Rc<RefCell<Pipe>>> = Vec::new();
+    let mut pipe_index = |end: &PipeEnd| -> u64 {
+        match pipes.iter().position(|p| Rc::ptr_eq(p, &end.pipe)) {
+            Some(i) => i as u64,
+            None => {
+                pipes.push(end.pipe.clone());
+                pipes.len() as u64 - 1
+            }
+        }
+    };
+    let mut fw = Writer::default();
+    fw.u64(files.len() as u64);
+    for (file, fd) in &files {
+        let f = file.borrow();
+        fw.bytes(f.path.as_bytes());
+        fw.u32(f.flags);
+        let refuse = |what: &str| {
+            Err(SnapshotError::Unsupported(format!(
+                "{what} descriptors (fd {fd}, {})",
+                f.path
+            )))
+        };
+        match &f.kind {
+            Kind::Stdin => fw.u8(0),
+            Kind::Stdout => fw.u8(1),
+            Kind::Stderr => fw.u8(2),
+            Kind::File(host) => {
+                use std::io::Seek;
+                let mut host: &std::fs::File = host;
+                let pos = host.stream_position().map_err(|e| {
+                    SnapshotError::Unsupported(format!("{} (its offset: {e})", f.path))
+                })?;
+                fw.u8(3);
+                fw.u64(pos);
+            }
+            Kind::Dir { entries, pos } => {
+                fw.u8(4);
+                fw.u64(*pos as u64);
+                match entries {
+                    Some(list) => {
+                        fw.u8(1);
+                        fw.u64(list.len() as u64);
+                        for (name, typ, ino) in list {
+                            fw.bytes(name.as_bytes());
+                            fw.u8(*typ);
+                            fw.u64(*ino);
+                        }
+                    }
+                    None => fw.u8(0),
+                }
+            }
+            Kind::Null => fw.u8(5),
+            Kind::Zero => fw.u8(6),
+            Kind::Full => fw.u8(7),
+            Kind::Random => fw.u8(8),
+            Kind::Bytes(data, pos) => {
+                fw.u8(9);
+                fw.bytes(data);
+                fw.u64(*pos);
+            }
+            Kind::Pipe(end) => {
+                fw.u8(10);
+                fw.u64(pipe_index(end));
+                fw.u8(end.write as u8);
+            }
+            Kind::Socket { rx, tx } => {
+                fw.u8(11);
+                fw.u64(pipe_index(rx));
+                fw.u64(pipe_index(tx));
+            }
+            Kind::Signal(set) => {
+                fw.u8(12);
+                fw.u64(*set);
+            }
+            Kind::Mem(mf) => {
+                fw.u8(13);
+                fw.bytes(&mf.data);
+                fw.u64(mf.pos);
+            }
+            Kind::Event(_) => return refuse("eventfd"),
+            Kind::Timer(_) => return refuse("timerfd"),
+            Kind::Epoll(_) => return refuse("epoll"),
+        }
+    }
+    let mut w = Writer::default();
+    w.u64(pipes.len() as u64);
+    for p in &pipes {
+        let p = p.borrow();
+        let data: Vec<u8> = p.data.iter().copied().collect();
+        w.bytes(&data);
+        w.u64(p.wrote);
+        w.u64(p.drained);
+    }
+    w.0.extend_from_slice(&fw.0);
+    w.u64(slots.len() as u64);
+    for (fd, idx, cloexec) in slots {
+        w.u32(fd as u32);
+        w.u64(idx);
+        w.u8(cloexec as u8);
+    }
+    Ok(w)
+}
+
+/// How far the guest has read a regular-file stdin (natively; `None` otherwise).
+#[cfg(unix)]
+fn stdin_offset() -> Option<u64> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let mut f = std::fs::File::from(fd);
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    f.stream_position().ok()
+}
+
+#[cfg(not(unix))]
+fn stdin_offset() -> Option<u64> {
+    None
+}
+
+/// Moves a regular-file stdin to `off` (a restored guest goes on reading where the
+/// snapshotted one was, given the same input file).
+#[cfg(unix)]
+fn seek_stdin(off: u64) {
+    use std::io::{Seek, SeekFrom};
+    use std::os::fd::AsFd;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return;
+    };
+    let mut f = std::fs::File::from(fd);
+    if f.metadata().is_ok_and(|md| md.is_file()) {
+        let _ = f.seek(SeekFrom::Start(off));
+    }
+}
+
+#[cfg(not(unix))]
+fn seek_stdin(_: u64) {}
+
+/// Largest guest window a snapshot may ask for (the CLI allows 3 GiB).
+const MAX_WINDOW: u64 = 4 << 30;
+
+/// Rebuilds a machine from `bytes`. `opts` gives what is not part of the process
+/// (logging, `-strace`, the JIT threshold, and a sysroot that replaces the saved
+/// one); the window size, stack size and CPU come from the snapshot. Returns the
+/// machine and the symbols saved with it.
+pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>)> {
+    let mut r = Reader(bytes);
+    if bytes.len() < MAGIC.len() || r.take(MAGIC.len())? != MAGIC {
+        return Err(SnapshotError::BadMagic);
+    }
+    let version = r.u32()?;
+    if version != FORMAT_VERSION {
+        return Err(SnapshotError::Version(version));
+    }
+    let len = r.u64()?;
+    let sum = r.u64()?;
+    if len != r.0.len() as u64 {
+        return Err(if len > r.0.len() as u64 {
+            SnapshotError::Truncated
+        } else {
+            SnapshotError::Corrupt("bytes after the payload".into())
+        });
+    }
+    if fnv1a(r.0) != sum {
+        return Err(SnapshotError::Checksum);
+    }
+
+    let mut s = r.section(b"CONF")?;
+    let size = s.u64()?;
+    let stack_size = s.u64()?;
+    let exts = ExtSet::from_bits(s.u64()?)
+        .ok_or_else(|| SnapshotError::Corrupt("unknown CPU extensions".into()))?;
+    let sysroot = s.opt_string()?;
+    s.end()?;
+    if size % PAGE != 0 || !(16 * PAGE..=MAX_WINDOW).contains(&size) || size > usize::MAX as u64 {
+        return corrupt("guest window size");
+    }
+    let opts = Options {
+        mem_size: size,
+        stack_size,
+        cpu: exts,
+        sysroot: opts.sysroot.clone().or(sysroot),
+        ..opts.clone()
+    };
+    // The JIT (if any) is created after memory is in place: see below.
+    let jit_threshold = opts.jit_threshold;
+    let mut m = Machine::new(
+        &Options {
+            jit_threshold: 0,
+            ..opts.clone()
+        },
+        "/".into(),
+    )
+    .map_err(SnapshotError::Restore)?;
+
+    let mut s = r.section(b"HART")?;
+    let mut h = Hart::default();
+    for v in h.x.iter_mut().chain(h.f.iter_mut()) {
+        *v = s.u64()?;
+    }
+    h.pc = s.u64()?;
+    h.fflags = s.u8()?;
+    h.frm = s.u8()?;
+    h.reservation = s.opt_u64()?;
+    h.instret = s.u64()?;
+    s.end()?;
+    if h.x[0] != 0 || h.fflags > 0x1f || h.frm > 7 {
+        return corrupt("registers");
+    }
+    m.hart = h;
+
+    let mut s = r.section(b"MEMS")?;
+    load_mem(&mut s, &mut m.mem)?;
+    s.end()?;
+
+    let mut s = r.section(b"PAGE")?;
+    let n = s.count(8 + PAGE as usize)?;
+    for _ in 0..n {
+        let addr = s.u64()?;
+        let data = s.take(PAGE as usize)?;
+        if addr % PAGE != 0 || m.mem.vma_at(addr).is_none() {
+            return corrupt("a saved page is not mapped");
+        }
+        m.mem.fill(addr, data);
+    }
+    s.end()?;
+
+    let mut s = r.section(b"OS__")?;
+    let os = &mut m.os;
+    os.cwd = s.string()?;
+    let exe = s.string()?;
+    os.set_exe(exe);
+    os.comm = s.array()?;
+    os.umask = s.u32()? & 0o777;
+    os.clear_child_tid = s.u64()?;
+    os.threads.current = s.u64()?;
+    os.threads.next_tid = s.u64()?;
+    let mut lists = [Vec::new(), Vec::new()];
+    for list in &mut lists {
+        for _ in 0..s.count(8)? {
+            list.push(s.bytes()?.to_vec());
+        }
+    }
+    [os.argv, os.envp] = lists;
+    for _ in 0..s.count(16)? {
+        os.auxv.push((s.u64()?, s.u64()?));
+    }
+    for _ in 0..s.count(8)? {
+        os.reported.insert(s.u64()?);
+    }
+    let stdin_off = s.opt_u64()?;
+    s.end()?;
+    if !os.cwd.starts_with('/') {
+        return corrupt("working directory");
+    }
+
+    let mut s = r.section(b"SIGS")?;
+    load_signals(&mut s, &mut m)?;
+    s.end()?;
+
+    let mut s = r.section(b"FDS_")?;
+    load_fds(&mut s, &mut m)?;
+    s.end()?;
+
+    let mut s = r.section(b"SYMS")?;
+    let mut symbols = Vec::new();
+    for _ in 0..s.count(16)? {
+        symbols.push((s.string()?, s.u64()?));
+    }
+    s.end()?;
+    r.end()?;
+
+    if jit_threshold > 0 && !opts.log.in_asm && !opts.log.exec && !opts.log.cpu {
+        m.code.jit = crate::jit::Jit::new(&mut m.mem, jit_threshold).ok();
+    }
+    if let Some(off) = stdin_off {
+        seek_stdin(off);
+    }
+    Ok((m, symbols))
+}
+
+fn load_mem(s: &mut Reader, mem: &mut Mem) -> Result<()> {
+    let (brk_start, brk, mmap_top) = (s.u64()?, s.u64()?, s.u64()?);
+    let size = mem.size();
+    if brk_start > brk || brk > size || mmap_top > size {
+        return corrupt("program break");
+    }
+    let mut prev_end = PAGE;
+    for _ in 0..s.count(17)? {
+        let (start, end, prot) = (s.u64()?, s.u64()?, s.u8()?);
+        let kind = match s.u8()? {
+            0 => VmaKind::Anon,
+            1 => VmaKind::Heap,
+            2 => VmaKind::Stack,
+            3 => VmaKind::File(s.string()?.into(), s.u64()?),
+            _ => return corrupt("mapping kind"),
+        };
+        if start % PAGE != 0
+            || end % PAGE != 0
+            || start < prev_end
+            || end <= start
+            || end > size
+            || prot & !(mem::R | mem::W | mem::X) != 0
+        {
+            return corrupt("mapping list");
+        }
+        prev_end = end;
+        mem.map(start, end - start, prot, kind);
+    }
+    mem.brk_start = brk_start;
+    mem.brk = brk;
+    mem.mmap_top = mmap_top;
+    Ok(())
+}
+
+fn load_signals(s: &mut Reader, m: &mut Machine) -> Result<()> {
+    let sig = &mut m.os.signals;
+    for a in sig.actions.iter_mut() {
+        *a = SigAction {
+            handler: s.u64()?,
+            flags: s.u64()?,
+            mask: s.u64()?,
+        };
+    }
+    sig.mask = s.u64()?;
+    sig.altstack.sp = s.u64()?;
+    sig.altstack.flags = s.u32()?;
+    sig.altstack.size = s.u64()?;
+    for _ in 0..s.count(1 + siginfo::SIZE)? {
+        let signo = s.u8()?;
+        let info: [u8; siginfo::SIZE] = s.array()?;
+        if !(1..=NSIG as u8).contains(&signo) || info[siginfo::SIGNO] != signo {
+            return corrupt("pending signal");
+        }
+        sig.pending.push(Pending { sig: signo, info });
+    }
+    sig.saved_mask = s.opt_u64()?;
+    sig.trampoline = s.opt_u64()?;
+    for t in sig.itimers.iter_mut() {
+        let left = s.opt_u64()?;
+        let interval = Duration::from_nanos(s.u64()?);
+        *t = left.map(|left| Itimer {
+            next: crate::linux::signal::after(Duration::from_nanos(left)),
+            interval,
+        });
+    }
+    Ok(())
+}
+
+fn load_fds(s: &mut Reader, m: &mut Machine) -> Result<()> {
+    let mut pipes = Vec::new();
+    for _ in 0..s.count(24)? {
+        let data = s.bytes()?;
+        if data.len() > fd::PIPE_CAPACITY {
+            return corrupt("pipe contents");
+        }
+        pipes.push(Rc::new(RefCell::new(Pipe {
+            data: data.iter().copied().collect(),
+            readers: 0,
+            writers: 0,
+            wrote: s.u64()?,
+            drained: s.u64()?,
+        })));
+    }
+    let end = |i: u64, write: bool| -> Result<PipeEnd> {
+        let pipe = pipes
+            .get(i as usize)
+            .ok_or_else(|| SnapshotError::Corrupt("pipe index".into()))?;
+        // Each end counts itself in, as `PipeEnd::pair` does; dropping it counts
+        // itself out.
+        let mut p = pipe.borrow_mut();
+        if write {
+            p.writers += 1;
+        } else {
+            p.readers += 1;
+        }
+        Ok(PipeEnd {
+            pipe: pipe.clone(),
+            write,
+        })
+    };
+    let mut files = Vec::new();
+    for _ in 0..s.count(13)? {
+        let path = s.string()?;
+        let flags = s.u32()?;
+        let kind = match s.u8()? {
+            0 => Kind::Stdin,
+            1 => Kind::Stdout,
+            2 => Kind::Stderr,
+            3 => Kind::File(reopen(m, &path, flags, s.u64()?)?),
+            4 => {
+                let pos = s.u64()?;
+                let entries = if s.bool()? {
+                    let mut list = Vec::new();
+                    for _ in 0..s.count(17)? {
+                        list.push((s.string()?, s.u8()?, s.u64()?));
+                    }
+                    Some(list)
+                } else {
+                    None
+                };
+                let pos = usize::try_from(pos).or_else(|_| corrupt("directory position"))?;
+                Kind::Dir { entries, pos }
+            }
+            5 => Kind::Null,
+            6 => Kind::Zero,
+            7 => Kind::Full,
+            8 => Kind::Random,
+            9 => Kind::Bytes(s.bytes()?.to_vec(), s.u64()?),
+            10 => {
+                let i = s.u64()?;
+                Kind::Pipe(end(i, s.bool()?)?)
+            }
+            11 => {
+                let (rx, tx) = (s.u64()?, s.u64()?);
+                Kind::Socket {
+                    rx: end(rx, false)?,
+                    tx: end(tx, true)?,
+                }
+            }
+            12 => Kind::Signal(s.u64()?),
+            13 => {
+                let data = s.bytes()?.to_vec();
+                let pos = s.u64()?;
+                Kind::Mem(crate::linux::event::MemFile { data, pos })
+            }
+            _ => return corrupt("descriptor kind"),
+        };
+        files.push(OpenFile::new(kind, path, flags));
+    }
+    let mut table = fd::FdTable::default();
+    for _ in 0..s.count(13)? {
+        let fd = s.u32()?;
+        let idx = s.u64()?;
+        let cloexec = s.bool()?;
+        let file = files
+            .get(idx as usize)
+            .ok_or_else(|| SnapshotError::Corrupt("descriptor index".into()))?;
+        if table.slot(fd as i32).is_ok() {
+            return corrupt("descriptor listed twice");
+        }
+        table
+            .insert_at(fd as i32, file.clone(), cloexec)
+            .or_else(|_| corrupt("descriptor number"))?;
+    }
+    m.os.fds = table;
+    Ok(())
+}
+
+/// Opens the host file behind guest path `path` again, as it was: same access mode
+/// and `O_APPEND`, at offset `pos`; never creating or truncating it.
+fn reopen(m: &Machine, path: &str, flags: u32, pos: u64) -> Result<std::fs::File> {
+    use fd::flags::*;
+    use std::io::{Seek, SeekFrom};
+    let host = m.host_path(path);
+    let acc = flags & O_ACCMODE;
+    let mut f = std::fs::OpenOptions::new()
+        .read(acc != O_WRONLY)
+        .write(acc != 0 && flags & O_APPEND == 0)
+        .append(acc != 0 && flags & O_APPEND != 0)
+        .open(&host)
+        .map_err(|e| SnapshotError::Restore(format!("{path}: {e}")))?;
+    f.seek(SeekFrom::Start(pos))
+        .map_err(|e| SnapshotError::Restore(format!("{path}: {e}")))?;
+    Ok(f)
+}
+
+impl Machine {
+    /// The whole process as bytes (see [`crate::snapshot`]).
+    pub fn snapshot(&self) -> Result<Vec<u8>> {
+        save(self, &[])
+    }
+
+    /// A machine rebuilt from [`Machine::snapshot`] bytes; `opts` as in [`load`].
+    pub fn restore(bytes: &[u8], opts: &Options) -> Result<Machine> {
+        load(bytes, opts).map(|(m, _)| m)
+    }
+}
+
+/// A snapshot the run loop is to take (`-snapshot-at`, `-pause-at`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// Take it once this many instructions have retired (at the next point between
+    /// blocks, after any system call has completed).
+    pub at: u64,
+    /// Where to write it.
+    pub path: String,
+    /// End the run once it is written (pause) instead of going on (fork).
+    pub stop: bool,
+}
+
+/// The block budget for the run loop's next round: short enough not to run far
+/// past a planned snapshot.
+pub(crate) fn budget(m: &Machine, budget: u64) -> u64 {
+    match &m.snapshot_plan {
+        Some(p) if m.hart.instret < p.at => {
+            let left = (p.at - m.hart.instret) / crate::interp::MAX_BLOCK as u64;
+            budget.min(left.max(1))
+        }
+        _ => budget,
+    }
+}
+
+/// Takes the planned snapshot if it is due; returns whether the run should stop.
+/// A snapshot that cannot be taken is reported on stderr and the run goes on.
+pub(crate) fn take_planned(m: &mut Machine) -> bool {
+    match &m.snapshot_plan {
+        Some(p) if m.hart.instret >= p.at => {}
+        _ => return false,
+    }
+    let result = save(m, &[]);
+    // Inside a parked call: the next round ends it, try again then.
+    if result == Err(SnapshotError::Busy) {
+        return false;
+    }
+    let Some(plan) = m.snapshot_plan.take() else {
+        return false;
+    };
+    let written = result.and_then(|bytes| {
+        std::fs::write(&plan.path, bytes)
+            .map_err(|e| SnapshotError::Restore(format!("{}: {e}", plan.path)))
+    });
+    match written {
+        Ok(()) => plan.stop,
+        Err(SnapshotError::Restore(e)) => {
+            eprintln!("mvvm: cannot write the snapshot: {e}");
+            false
+        }
+        Err(e) => {
+            eprintln!("mvvm: snapshot refused: {e}");
+            false
+        }
+    }
+}
+
+/// Reports a planned snapshot that the program ended before reaching.
+pub(crate) fn report_missed(m: &Machine) {
+    if let Some(p) = &m.snapshot_plan {
+        eprintln!(
+            "mvvm: no snapshot written to {}: the program ended after {} instructions",
+            p.path, m.hart.instret
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! Snapshots (`src/snapshot.rs`): guest programs of the corpus (`make guests` builds
+//! them into `build/guests/`) paused with `-pause-at` at several instruction counts
+//! and resumed with `-restore` must produce exactly the output and exit status of
+//! the uninterrupted run; `-snapshot-at` must not change a run; bad snapshot bytes
+//! must give a clean error; the embedding API must snapshot and restore too; a
+//! multi-threaded process must be refused.
+//!
+//! Each run gets a fresh directory under the system temp dir as its cwd (programs
+//! write files there), and the stdin the e2e corpus gives it.
+
+use mvvm::embed::{Config, Embedded, Error, Event};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
+const SYSROOT: &str = "/usr/riscv64-linux-gnu";
+
+/// A scratch directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p =
+            std::env::temp_dir().join(format!("mvvm-snapshot-{}-{tag}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("temp dir");
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn guest(binary: &str) -> PathBuf {
+    let p = Path::new(ROOT).join("build/guests").join(binary);
+    assert!(p.is_file(), "{} is missing: run `make guests`", p.display());
+    p
+}
+
+struct Run {
+    stdout: Vec<u8>,
+    stderr: String,
+    code: Option<i32>,
+}
+
+/// Runs `mvvm args...` in `cwd` with `stdin` (or /dev/null).
+fn mvvm(args: &[&str], cwd: &Path, stdin: Option<&Path>) -> Run {
+    let input = match stdin {
+        Some(p) => Stdio::from(std::fs::File::open(p).expect("stdin file")),
+        None => Stdio::null(),
+    };
+    let out = Command::new(MVVM)
+        .args(args)
+        .current_dir(cwd)
+        .env("PWD", cwd)
+        .env("MVVM_TEST", "1")
+        .stdin(input)
+        .output()
+        .expect("run mvvm");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "mvvm panicked: {stderr}");
+    Run {
+        stdout: out.stdout,
+        stderr,
+        code: out.status.code(),
+    }
+}
+
+/// Program arguments (`-L` for dynamic binaries, then the binary).
+fn program_args(binary: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    if binary.ends_with(".dynamic") {
+        v.extend(["-L".to_string(), SYSROOT.to_string()]);
+    }
+    v.push(guest(binary).to_string_lossy().into_owned());
+    v
+}
+
+fn stdin_of(binary: &str) -> Option<PathBuf> {
+    let name = binary.split('.').next().unwrap_or(binary);
+    Some(Path::new(ROOT).join(format!("tests/guest/{name}.stdin"))).filter(|p| p.is_file())
+}
+
+/// The uninterrupted run and its instruction count.
+fn reference(binary: &str) -> (Run, u64) {
+    let dir = TempDir::new("ref");
+    let mut args = vec!["-d".to_string(), "stats".to_string()];
+    args.extend(program_args(binary));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = mvvm(&args, &dir.0, stdin_of(binary).as_deref());
+    let n = r
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("stats: ")?.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{binary}: no stats line in {}", r.stderr));
+    (r, n)
+}
+
+/// Pauses `binary` at `at` instructions, resumes it, and checks the two runs'
+/// output against `full`.
+fn pause_and_resume(binary: &str, at: u64, full: &Run) {
+    let dir = TempDir::new("pause");
+    // Outside the guest's cwd, which programs list.
+    let keep = TempDir::new("snapfile");
+    let snap = keep.0.join("snap");
+    let spec = format!("-pause-at={at}:{}", snap.display());
+    let mut args = vec![spec];
+    args.extend(program_args(binary));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stdin = stdin_of(binary);
+    let first = mvvm(&args, &dir.0, stdin.as_deref());
+    assert_eq!(
+        first.code,
+        Some(0),
+        "{binary} paused at {at}: {}",
+        first.stderr
+    );
+    assert!(snap.is_file(), "{binary}: no snapshot at {at}");
+    let snap_arg = snap.to_string_lossy().into_owned();
+    let second = mvvm(&["-restore", &snap_arg], &dir.0, stdin.as_deref());
+    let mut joined = first.stdout.clone();
+    joined.extend_from_slice(&second.stdout);
+    assert!(
+        joined == full.stdout,
+        "{binary} paused at {at}: output differs\n--- paused ---\n{}\n--- resumed ---\n{}\n--- uninterrupted ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&first.stdout),
+        String::from_utf8_lossy(&second.stdout),
+        String::from_utf8_lossy(&full.stdout),
+        second.stderr,
+    );
+    assert_eq!(
+        second.code, full.code,
+        "{binary} paused at {at}: exit status ({})",
+        second.stderr
+    );
+}
+
+/// The corpus check for one binary: pauses at 1,000, 100,000 and half-way.
+fn check(binary: &str) {
+    let (full, total) = reference(binary);
+    let mut points = vec![1_000, 100_000, total / 2];
+    points.retain(|&p| p > 0 && p + 1_000 < total);
+    points.dedup();
+    assert!(!points.is_empty(), "{binary}: too short ({total})");
+    for at in points {
+        pause_and_resume(binary, at, &full);
+    }
+    // A snapshot taken on the way must not change the run.
+    let dir = TempDir::new("fork");
+    let keep = TempDir::new("snapfile");
+    let snap = keep.0.join("snap");
+    let mut args = vec![format!("-snapshot-at={}:{}", total / 3, snap.display())];
+    args.extend(program_args(binary));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = mvvm(&args, &dir.0, stdin_of(binary).as_deref());
+    assert!(snap.is_file(), "{binary}: -snapshot-at wrote nothing");
+    assert!(
+        r.stdout == full.stdout,
+        "{binary}: -snapshot-at changed the output"
+    );
+    assert_eq!(
+        r.code, full.code,
+        "{binary}: -snapshot-at changed the status"
+    );
+}
+
+macro_rules! corpus {
+    ($($test:ident: $binary:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check($binary);
+            }
+        )*
+    };
+}
+
+corpus! {
+    strings_static: "strings.static",
+    sort_dynamic: "sort.dynamic",
+    files_static: "files.static",
+    files_dynamic: "files.dynamic",
+    malloc_static_pie: "malloc.static-pie",
+    recursion_static: "recursion.static",
+    printf_float_dynamic: "printf_float.dynamic",
+    setjmp_static: "setjmp.static",
+    signal_handlers_static: "signal_handlers.static",
+    signal_handlers_dynamic: "signal_handlers.dynamic",
+    stdio_static: "stdio.static",
+    stdio_dynamic: "stdio.dynamic",
+    dirs_static: "dirs.static",
+    memfd_static: "memfd.static",
+    cpp_stl_dynamic: "cpp_stl.dynamic",
+}
+
+/// A valid snapshot of a small program, paused early.
+fn sample_snapshot(dir: &TempDir) -> Vec<u8> {
+    let snap = dir.0.join("good");
+    let spec = format!("-pause-at=1000:{}", snap.display());
+    let bin = guest("strings.static");
+    let r = mvvm(&[&spec, &bin.to_string_lossy()], &dir.0, None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    std::fs::read(&snap).expect("snapshot written")
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Restores `bytes` with the CLI: must fail cleanly with status 126 and a message
+/// containing `expect`.
+fn refused(dir: &TempDir, bytes: &[u8], expect: &str) {
+    let file = dir.0.join("bad");
+    std::fs::write(&file, bytes).unwrap();
+    let r = mvvm(&["-restore", &file.to_string_lossy()], &dir.0, None);
+    assert_eq!(r.code, Some(126), "stderr: {}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let line = r.stderr.trim_end();
+    assert!(
+        line.starts_with("mvvm: ") && !line.contains('\n') && line.contains(expect),
+        "expected one error line with '{expect}', got: {line}"
+    );
+}
+
+#[test]
+fn bad_snapshots_are_refused_cleanly() {
+    let dir = TempDir::new("bad");
+    let good = sample_snapshot(&dir);
+    for len in [0, 4, 8, 12, 20, 27, 28, good.len() / 2, good.len() - 1] {
+        refused(&dir, &good[..len], "");
+    }
+    refused(&dir, &good[..good.len() / 2], "truncated");
+    let mut magic = good.clone();
+    magic[0] ^= 0x20;
+    refused(&dir, &magic, "not an MVVM snapshot");
+    let mut version = good.clone();
+    version[8..12].copy_from_slice(&2u32.to_le_bytes());
+    refused(&dir, &version, "version 2");
+    for at in [20, 28, 100, good.len() / 3, good.len() - 1] {
+        let mut flipped = good.clone();
+        flipped[at] ^= 0x10;
+        refused(&dir, &flipped, "");
+    }
+    let mut flipped = good.clone();
+    flipped[good.len() - 1] ^= 1;
+    refused(&dir, &flipped, "checksum");
+    let mut longer = good.clone();
+    longer.push(0);
+    refused(&dir, &longer, "");
+    let r = mvvm(&["-restore", "/nonexistent/snap"], &dir.0, None);
+    assert_eq!(r.code, Some(127));
+    let bin = guest("strings.static");
+    let r = mvvm(&["-restore", "x", &bin.to_string_lossy()], &dir.0, None);
+    assert_eq!(r.code, Some(1), "-restore with a program: {}", r.stderr);
+}
+
+/// Corruption behind a valid checksum reaches the parser itself: every outcome must
+/// be an error or a machine, never a panic.
+#[test]
+fn corrupted_payloads_never_panic() {
+    let dir = TempDir::new("fuzz");
+    let good = sample_snapshot(&dir);
+    let opts = mvvm::machine::Options::default();
+    assert!(mvvm::snapshot::load(&good, &opts).is_ok());
+    let mut seed = 0x1234_5678_9abc_def0u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    // Offsets near the start cover the CONF, HART and MEMS sections; the rest are
+    // spread over the whole payload.
+    for i in 0..600 {
+        let mut b = good.clone();
+        let span = if i % 2 == 0 { 600 } else { b.len() - 28 };
+        let at = 28 + (next() as usize % span.min(b.len() - 28));
+        let v = next() as u8;
+        b[at] = if i % 3 == 0 { 0xff } else { b[at] ^ v.max(1) };
+        if i % 5 == 0 {
+            b.truncate(at + 1);
+            let len = (b.len() - 28) as u64;
+            b[12..20].copy_from_slice(&len.to_le_bytes());
+        }
+        let sum = fnv1a(&b[28..]);
+        b[20..28].copy_from_slice(&sum.to_le_bytes());
+        let _ = mvvm::snapshot::load(&b, &opts);
+    }
+}
+
+#[test]
+fn multi_threaded_processes_are_refused() {
+    let binary = "threads.static";
+    let (full, total) = reference(binary);
+    let mut refusals = 0;
+    for k in 1..8 {
+        let at = total * k / 8;
+        let dir = TempDir::new("threads");
+        let keep = TempDir::new("snapfile");
+        let snap = keep.0.join("snap");
+        let mut args = vec![format!("-snapshot-at={at}:{}", snap.display())];
+        args.extend(program_args(binary));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = mvvm(&args, &dir.0, None);
+        assert!(
+            r.stdout == full.stdout && r.code == full.code,
+            "{}",
+            r.stderr
+        );
+        if r.stderr
+            .contains("mvvm: snapshot refused: cannot snapshot a process with")
+        {
+            assert!(r.stderr.contains("threads"), "{}", r.stderr);
+            assert!(!snap.exists(), "a refused snapshot was written");
+            refusals += 1;
+        } else {
+            // Single-threaded at that point: the snapshot must resume correctly.
+            assert!(snap.is_file(), "{}", r.stderr);
+        }
+    }
+    assert!(refusals > 0, "no snapshot point found threads running");
+}
+
+#[test]
+fn embedding_api_snapshots_and_restores() {
+    let elf = std::fs::read(guest("recursion.static")).unwrap();
+    let mut m = Embedded::create(&elf, Config::default()).expect("loads");
+    assert_eq!(m.run(200_000), Event::BudgetSpent);
+    let snap = m.snapshot().expect("snapshot");
+    let at = m.instructions();
+    let main = m.symbol("main");
+    assert!(main.is_some());
+    let end = loop {
+        match m.run(1 << 24) {
+            Event::BudgetSpent => {}
+            e => break e,
+        }
+    };
+    let mut r = Embedded::restore(&snap).expect("restore");
+    assert_eq!(r.instructions(), at);
+    assert_eq!(r.symbol("main"), main, "symbols are kept");
+    // A snapshot of the restored machine is the same process.
+    let again = r.snapshot().expect("snapshot of the restored machine");
+    assert!(again == snap, "restore then snapshot changes the bytes");
+    let end2 = loop {
+        match r.run(1 << 24) {
+            Event::BudgetSpent => {}
+            e => break e,
+        }
+    };
+    assert_eq!(end, end2);
+    assert_eq!(m.instructions(), r.instructions());
+    for i in 0..32 {
+        assert_eq!(m.x(i), r.x(i), "x{i}");
+    }
+    // The finished process cannot be saved; junk cannot be restored.
+    assert!(matches!(m.snapshot(), Err(Error::BadSnapshot(_))));
+    match Embedded::restore(b"MVVMSNAP junk") {
+        Err(Error::BadSnapshot(msg)) => assert!(!msg.is_empty()),
+        _ => panic!("junk restored"),
+    }
+}
