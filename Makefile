@@ -94,9 +94,9 @@ test-host:
 	$(CARGO) test --release -p mvvm-host
 
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S) and the
-# embedding API (natively and as the composed example component).
+# embedding API (natively and as the composed example component), and snapshots.
 e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test snapshot
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
