@@ -93,7 +93,7 @@ unit:
 test-host:
 	$(CARGO) test --release -p mvvm-host
 
-# The guest corpus, the hand-written assembly tests (tests/asm/*.S) and the
+# The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
 # embedding API (natively and as the composed example component), and snapshots.
 e2e: guests
 	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test snapshot
