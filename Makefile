@@ -66,9 +66,11 @@ native:
 	$(CARGO) build --release --bin mvvm
 
 # MVVM under a host nobody here wrote: the component transpiled to JavaScript by jco
-# and run by Node.js (tests/jco/run.mjs; the e2e runner `jco`).
+# and run by Node.js (tests/jco/run.mjs; the e2e runner `jco`). package.json pins exact
+# versions; `npm ci` is not used because npm rejects this lock file for the platform
+# packages jco lists as optional.
 jco: component
-	cd tests/jco && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/jco && npm install --no-audit --no-fund --loglevel=error
 	cd tests/jco && npx jco transpile ../../$(DIST)/mvvm.wasm -o out --quiet
 
 # ---- run ------------------------------------------------------------------------------
