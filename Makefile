@@ -25,9 +25,10 @@ help:
 setup:
 	rustup target add wasm32-wasip2
 	@if ! command -v riscv64-linux-gnu-gcc >/dev/null || ! command -v riscv64-linux-gnu-g++ >/dev/null \
-	    || ! command -v qemu-riscv64 >/dev/null || ! command -v bc >/dev/null; then \
+	    || ! command -v qemu-riscv64 >/dev/null || ! command -v bc >/dev/null \
+	    || ! command -v gdb-multiarch >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc; fi
+	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc gdb-multiarch; fi
 	@if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $(WASMTIME_VERSION)"; then \
 	  $(CARGO) install --locked wasmtime-cli@$(WASMTIME_VERSION); fi
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
