@@ -21,6 +21,7 @@ Options (and the environment variables that set them):
   -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
   -jit-threshold n block executions before the JIT compiles (0: off)   MVVM_JIT_THRESHOLD
+  -g port          wait for GDB on 127.0.0.1:port (0: any free port)   QEMU_GDB
   -version         print the version
   -h, -help        print this help";
 
@@ -80,6 +81,11 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         Ok(())
     };
     let mut argv0 = var("QEMU_ARGV0");
+    let parse_port = |s: &str| {
+        s.parse::<u16>()
+            .map_err(|_| usage(format!("bad GDB port '{s}'")))
+    };
+    let mut gdb = var("QEMU_GDB").map(|p| parse_port(&p)).transpose()?;
     opts.sysroot = var("QEMU_LD_PREFIX");
     opts.strace = var("QEMU_STRACE").is_some();
     opts.log_file = var("QEMU_LOG_FILENAME");
@@ -157,6 +163,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                     .parse()
                     .map_err(|_| usage(format!("bad JIT threshold '{v}'")))?;
             }
+            "g" => gdb = Some(parse_port(&value()?)?),
             "d" => opts.log = parse_log(&value()?).map_err(usage)?,
             "D" => opts.log_file = Some(value()?),
             "version" => {
@@ -195,10 +202,18 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()).into_bytes())
         .collect();
 
+    if gdb.is_some() {
+        // Under a debugger every instruction runs in the interpreter, which stops
+        // exactly where asked.
+        opts.jit_threshold = 0;
+    }
     let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
     m.load(&program, guest_argv, envp)
         .map_err(|e| (e.to_string(), e.exit_code()))?;
-    Ok(m.run().code())
+    match gdb {
+        Some(port) => crate::gdbstub::serve(m, port).map_err(|e| (e, 1)),
+        None => Ok(m.run().code()),
+    }
 }
 
 /// The guest starts in `$PWD` when the host says where that is (WASI hosts have no

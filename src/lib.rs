@@ -9,10 +9,12 @@
 //! - [`loader`]: ELF loading and the initial stack,
 //! - [`linux`]: system calls, grouped by subsystem,
 //! - [`machine`]: a guest process tying these together, [`cli`]: the command line,
-//! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API).
+//! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API),
+//! - [`gdbstub`]: the same process under GDB (`-g port`).
 
 pub mod cli;
 pub mod embed;
+pub mod gdbstub;
 pub mod hart;
 pub mod interp;
 pub mod isa;

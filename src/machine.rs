@@ -124,6 +124,9 @@ pub struct Machine {
     pub os: Os,
     /// Main stack size (RLIMIT_STACK).
     pub stack_size: u64,
+    /// [`Machine::run_for`] returns [`Stop::Fault`] instead of raising the signal
+    /// of a faulting instruction, so that a debugger sees the fault first.
+    pub stop_on_faults: bool,
     log: LogItems,
     log_out: Box<dyn Write>,
     started: std::time::Instant,
@@ -147,6 +150,9 @@ pub enum Stop {
     Breakpoint,
     /// The instruction budget is spent.
     Budget,
+    /// The instruction at the pc trapped and its signal is not raised yet (only
+    /// with [`Machine::stop_on_faults`]; `signal::synchronous` raises it).
+    Fault(Trap),
 }
 
 /// Blocks run between checks for pending events.
@@ -174,6 +180,7 @@ impl Machine {
             code,
             os,
             stack_size: opts.stack_size,
+            stop_on_faults: false,
             log: opts.log,
             log_out,
             started: std::time::Instant::now(),
@@ -315,14 +322,21 @@ impl Machine {
                 return Stop::Budget;
             }
             let blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
-            if breakpoints.is_empty() && blocks > 0 {
-                let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
-                self.handle(trap);
-                continue;
-            }
-            match interp::step(&mut self.hart, &mut self.mem, &mut self.code) {
+            let by_blocks = breakpoints.is_empty() && blocks > 0;
+            let trap = if by_blocks {
+                interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks)
+            } else {
+                interp::step(&mut self.hart, &mut self.mem, &mut self.code)
+            };
+            match trap {
+                Some(
+                    t @ (Trap::Fault { .. }
+                    | Trap::Misaligned { .. }
+                    | Trap::Illegal
+                    | Trap::Ebreak),
+                ) if self.stop_on_faults => return Stop::Fault(t),
                 // A plain instruction: the scheduling point comes every BUDGET of them.
-                None => {
+                None if !by_blocks => {
                     steps += 1;
                     if steps.is_multiple_of(BUDGET) {
                         self.handle(None);
