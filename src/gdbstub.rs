@@ -182,7 +182,7 @@ pub fn serve(mut m: Machine, port: u16) -> Result<u8, String> {
     };
     let mut m = stub.m;
     match end {
-        End::Exited(status) => Ok(status.code()),
+        End::Exited(status) => Ok(m.finish(status).code()),
         End::Killed => {
             eprintln!("mvvm: terminated via the GDB stub");
             Ok(0)

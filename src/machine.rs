@@ -302,7 +302,7 @@ impl Machine {
     }
 
     /// Runs at most about `budget` instructions (whole blocks while more than a block's
-    /// worth is left, then single instructions), stopping before any instruction whose
+    /// worth is left and no breakpoint is inside them, else single instructions), stopping before any instruction whose
     /// pc is in `breakpoints` — except the first one, so that a run can resume from a
     /// breakpoint. For embedders (`mvvm:vm/machine`); the guest's exit is reported,
     /// not printed.
@@ -321,9 +321,20 @@ impl Machine {
             if left == 0 {
                 return Stop::Budget;
             }
-            let blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
-            let by_blocks = breakpoints.is_empty() && blocks > 0;
-            let trap = if by_blocks {
+            let mut blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
+            if !breakpoints.is_empty() && blocks > 0 {
+                // One block when no breakpoint is inside it (its first instruction
+                // was checked above; generated code would skip them all), else
+                // one instruction.
+                let pc = self.hart.pc;
+                let clear = self.code.jit.is_none()
+                    && self.code.block_end(&mut self.mem, pc).is_some_and(|end| {
+                        let inside = pc.saturating_add(1)..end.max(pc.saturating_add(1));
+                        breakpoints.range(inside).next().is_none()
+                    });
+                blocks = clear as u64;
+            }
+            let trap = if blocks > 0 {
                 interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks)
             } else {
                 interp::step(&mut self.hart, &mut self.mem, &mut self.code)
@@ -335,8 +346,9 @@ impl Machine {
                     | Trap::Illegal
                     | Trap::Ebreak),
                 ) if self.stop_on_faults => return Stop::Fault(t),
-                // A plain instruction: the scheduling point comes every BUDGET of them.
-                None if !by_blocks => {
+                // Single instructions and blocks: the scheduling point comes every
+                // BUDGET of them.
+                None if blocks <= 1 => {
                     steps += 1;
                     if steps.is_multiple_of(BUDGET) {
                         self.handle(None);
@@ -347,7 +359,8 @@ impl Machine {
         }
     }
 
-    fn finish(&mut self, status: ExitStatus) -> ExitStatus {
+    /// The end of a run: `-d stats`/`jit` reports and the core-dump message.
+    pub(crate) fn finish(&mut self, status: ExitStatus) -> ExitStatus {
         if self.log.stats {
             let secs = self.started.elapsed().as_secs_f64();
             let n = self.hart.instret;

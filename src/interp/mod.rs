@@ -105,6 +105,16 @@ impl CodeCache {
         self.by_pc.contains_key(&pc)
     }
 
+    /// The end of the block at `pc`, decoding it if needed (`None` if it cannot be):
+    /// a run that must stop at breakpoints can run a block whole when none is inside.
+    pub fn block_end(&mut self, mem: &mut Mem, pc: u64) -> Option<u64> {
+        let idx = match self.lookup(pc) {
+            Some(idx) => idx,
+            None => self.translate(mem, pc).ok()?,
+        };
+        Some(self.blocks[idx as usize].end)
+    }
+
     /// Decodes the block at `pc`. A fetch fault on its first instruction is the
     /// block's result; a later one just ends the block early.
     fn translate(&mut self, mem: &mut Mem, pc: u64) -> Result<u32, Trap> {
