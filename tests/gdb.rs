@@ -21,27 +21,40 @@ fn source() -> PathBuf {
     Path::new(ROOT).join("tests/gdb/guest.c")
 }
 
+/// The sysroot of the dynamic guest.
+const SYSROOT: &str = "/usr/riscv64-linux-gnu";
+
 /// The guest, built once: static, with debug information, unoptimized so that
 /// GDB's view of variables and lines is exact.
 fn guest() -> &'static Path {
     static GUEST: OnceLock<PathBuf> = OnceLock::new();
-    GUEST.get_or_init(|| {
-        let dir = Path::new(ROOT).join("build/gdb");
-        std::fs::create_dir_all(&dir).expect("build/gdb");
-        let elf = dir.join("guest");
-        let out = Command::new("riscv64-linux-gnu-gcc")
-            .args(["-static", "-g", "-O0", "-o"])
-            .arg(&elf)
-            .arg(source())
-            .output()
-            .expect("riscv64-linux-gnu-gcc (make setup installs it)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        elf
-    })
+    GUEST.get_or_init(|| build("guest", "-static"))
+}
+
+/// The guest as a dynamically linked PIE (GDB finds its load address and the
+/// shared libraries through the auxiliary vector).
+fn dynamic_guest() -> &'static Path {
+    static GUEST: OnceLock<PathBuf> = OnceLock::new();
+    GUEST.get_or_init(|| build("guest.dynamic", "-pie"))
+}
+
+/// Compiles `guest.c` to `build/gdb/name` with the link option `link`.
+fn build(name: &str, link: &str) -> PathBuf {
+    let dir = Path::new(ROOT).join("build/gdb");
+    std::fs::create_dir_all(&dir).expect("build/gdb");
+    let elf = dir.join(name);
+    let out = Command::new("riscv64-linux-gnu-gcc")
+        .args([link, "-g", "-O0", "-o"])
+        .arg(&elf)
+        .arg(source())
+        .output()
+        .expect("riscv64-linux-gnu-gcc (make setup installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elf
 }
 
 /// The line of `guest.c` that carries `marker`.
@@ -92,14 +105,20 @@ struct Emulator {
 /// Starts `mvvm -g port guest args` (`port` 0: any free one, which mvvm prints)
 /// and waits until it listens.
 fn emulator(port: u16, args: &[&str], env_port: bool) -> Emulator {
+    emulator_for(guest(), &[], port, args, env_port)
+}
+
+/// [`emulator`] for the executable `elf` with emulator options `opts`.
+fn emulator_for(elf: &Path, opts: &[&str], port: u16, args: &[&str], env_port: bool) -> Emulator {
     let mut cmd = Command::new(MVVM);
+    cmd.args(opts);
     if env_port {
         cmd.env("QEMU_GDB", port.to_string());
     } else {
         cmd.args(["-g", &port.to_string()]);
     }
     let mut child = cmd
-        .arg(guest())
+        .arg(elf)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -166,17 +185,25 @@ fn free_port() -> u16 {
 /// Runs gdb-multiarch in batch mode on the guest with `commands`; returns its
 /// output (stdout and stderr).
 fn gdb(port: u16, commands: &[&str]) -> String {
+    gdb_for(guest(), &[], port, commands)
+}
+
+/// [`gdb`] for the executable `elf`, with `setup` commands before connecting.
+fn gdb_for(elf: &Path, setup: &[&str], port: u16, commands: &[&str]) -> String {
     let dir = Path::new(ROOT).join("build/gdb");
     let log = dir.join(format!("gdb-{port}.log"));
     let file = std::fs::File::create(&log).expect("gdb log");
     let mut cmd = Command::new("gdb-multiarch");
-    cmd.args(["-nx", "-batch", "-ex", "set architecture riscv:rv64"])
-        .args(["-ex", &format!("target remote 127.0.0.1:{port}")]);
+    cmd.args(["-nx", "-batch", "-ex", "set architecture riscv:rv64"]);
+    for c in setup {
+        cmd.args(["-ex", c]);
+    }
+    cmd.args(["-ex", &format!("target remote 127.0.0.1:{port}")]);
     for c in commands {
         cmd.args(["-ex", c]);
     }
     let child = cmd
-        .arg(guest())
+        .arg(elf)
         .stdin(Stdio::null())
         .stdout(file.try_clone().expect("log"))
         .stderr(file)
@@ -284,6 +311,35 @@ fn detach_runs_on_and_the_port_comes_from_qemu_gdb() {
     let out = gdb(emu.port, &["break func", "continue", "detach"]);
     assert_has(&out, "Breakpoint 1, func");
     assert_has(&out, "[Inferior 1 (process 1000) detached]");
+    let (status, stdout, _) = emu.finish();
+    assert_eq!(stdout, "v=43 x=1 buf=hello! h=2.5\n");
+    assert_eq!(status.code(), Some(44));
+}
+
+#[test]
+fn a_dynamic_pie_program_and_its_libraries() {
+    let elf = dynamic_guest();
+    let emu = emulator_for(elf, &["-L", SYSROOT], 0, &[], false);
+    let out = gdb_for(
+        elf,
+        &[&format!("set sysroot {SYSROOT}")],
+        emu.port,
+        &[
+            "break func",
+            "continue",
+            "bt",
+            "info sharedlibrary",
+            "continue",
+        ],
+    );
+    assert_has(&out, "Breakpoint 1, func (a=6, b=7) at ");
+    assert_has(&out, " in main (argc=1, ");
+    assert_has(
+        &out,
+        "from /usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1",
+    );
+    assert_has(&out, "/libc.so.6\n");
+    assert_has(&out, "[Inferior 1 (process 1000) exited with code 054]");
     let (status, stdout, _) = emu.finish();
     assert_eq!(stdout, "v=43 x=1 buf=hello! h=2.5\n");
     assert_eq!(status.code(), Some(44));
