@@ -152,15 +152,15 @@ enum Event {
 /// loaded machine `m`, then runs it to its end; returns the exit status.
 pub fn serve(mut m: Machine, port: u16) -> Result<u8, String> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-        .map_err(|e| format!("-g {port}: cannot listen on 127.0.0.1:{port}: {e}"))?;
+        .map_err(|e| format!("cannot listen for GDB on 127.0.0.1:{port}: {e}"))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| format!("-g {port}: {e}"))?;
+        .map_err(|e| format!("cannot listen for GDB on 127.0.0.1:{port}: {e}"))?;
     // Printed so that a user (or a test that asked for port 0) knows where to connect.
     eprintln!("mvvm: waiting for GDB on {addr}");
     let (stream, _) = listener
         .accept()
-        .map_err(|e| format!("-g {port}: accept failed: {e}"))?;
+        .map_err(|e| format!("no connection from GDB on {addr}: {e}"))?;
     drop(listener);
     // Packets are small and answered one at a time; Nagle would delay each.
     let _ = stream.set_nodelay(true);
