@@ -640,7 +640,7 @@ impl Stub {
             // before the default action).
             let action = actions.split(';').next().unwrap_or("");
             let action = action.split_once(':').map_or(action, |(a, _)| a);
-            let (kind, sig) = action.split_at(action.len().min(1));
+            let (kind, sig) = action.split_at(action.chars().next().map_or(0, char::len_utf8));
             return match kind {
                 "c" | "s" => Action::Resume {
                     step: kind == "s",

@@ -420,6 +420,8 @@ fn malformed_packets_interrupt_and_kill() {
         (b"X1,1:", "E01"),
         (b"C", "E01"),
         (b"vCont;q", "E01"),
+        (b"vCont;\xff", "E01"),
+        (b"vCont;C\xff", "E01"),
         (b"qXfer:features:read:target.xml:zz", "E01"),
         (b"qXfer:features:read:nothing.xml:0,10", "E00"),
         (b"\xff\xfe", ""),
@@ -436,6 +438,9 @@ fn malformed_packets_interrupt_and_kill() {
     c.raw(b"\x03");
     assert!(c.recv().starts_with("T02"));
     assert_eq!(c.ask(b"p20").len(), 16);
+    // Resuming at 0 (a null function pointer) stops with SIGSEGV right there.
+    assert!(c.ask(b"c0").starts_with("T0b"));
+    assert_eq!(c.ask(b"p20"), "0000000000000000");
     c.send(b"k");
     let (status, _, err) = emu.finish();
     assert_eq!(status.code(), Some(0), "{err}");

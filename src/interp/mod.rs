@@ -92,7 +92,9 @@ impl CodeCache {
     #[inline(always)]
     fn lookup(&mut self, pc: u64) -> Option<u32> {
         let (key, idx) = self.fast[slot(pc)];
-        if key == pc {
+        // Key 0 marks an empty slot: a jump to 0 (a null function pointer) must miss
+        // and fault, not run whatever block the slot's index names.
+        if key == pc && pc != 0 {
             return Some(idx);
         }
         let idx = *self.by_pc.get(&pc)?;
