@@ -88,9 +88,9 @@ test: setup
 	$(MAKE) unit e2e
 
 # Unit tests, bad input, the fixed-seed ISA fuzzer against qemu, the disassembler
-# against objdump, and the decoder harness.
+# against objdump, the decoder harness, and the GDB stub driven by gdb-multiarch.
 unit:
-	$(CARGO) test --release --lib --test bad_input --test isa_fuzz --test disasm --test decode_fuzz
+	$(CARGO) test --release --lib --test bad_input --test isa_fuzz --test disasm --test decode_fuzz --test gdb
 
 # The launcher's own unit tests (argument parsing); its behaviour is covered by the
 # e2e `launcher` runner. Not part of `test`: it builds wasmtime a second time.

@@ -22,6 +22,7 @@ Options (and the environment variables that set them):
   -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
   -jit-threshold n block executions before the JIT compiles (0: off)   MVVM_JIT_THRESHOLD
+  -g port          wait for GDB on 127.0.0.1:port (0: any free port)   QEMU_GDB
   -snapshot-at n:file  after about n instructions, write a snapshot and go on
   -pause-at n:file     after about n instructions, write a snapshot and stop
   -restore file        resume the process saved in a snapshot (its CPU, memory
@@ -86,6 +87,11 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         Ok(())
     };
     let mut argv0 = var("QEMU_ARGV0");
+    let parse_port = |s: &str| {
+        s.parse::<u16>()
+            .map_err(|_| usage(format!("bad GDB port '{s}'")))
+    };
+    let mut gdb = var("QEMU_GDB").map(|p| parse_port(&p)).transpose()?;
     opts.sysroot = var("QEMU_LD_PREFIX");
     opts.strace = var("QEMU_STRACE").is_some();
     opts.log_file = var("QEMU_LOG_FILENAME");
@@ -189,6 +195,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                 });
             }
             "restore" => restore = Some(value()?),
+            "g" => gdb = Some(parse_port(&value()?)?),
             "d" => opts.log = parse_log(&value()?).map_err(usage)?,
             "D" => opts.log_file = Some(value()?),
             "version" => {
@@ -230,11 +237,19 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()).into_bytes())
         .collect();
 
+    if gdb.is_some() {
+        // Under a debugger every instruction runs in the interpreter, which stops
+        // exactly where asked.
+        opts.jit_threshold = 0;
+    }
     let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
     m.load(&program, guest_argv, envp)
         .map_err(|e| (e.to_string(), e.exit_code()))?;
     m.snapshot_plan = plan;
-    Ok(m.run().code())
+    match gdb {
+        Some(port) => crate::gdbstub::serve(m, port).map_err(|e| (e, 1)),
+        None => Ok(m.run().code()),
+    }
 }
 
 /// `-restore file`: runs the process saved in `file` on (exit status 127 if the file

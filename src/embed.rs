@@ -127,7 +127,8 @@ impl Embedded {
         match self.machine.run_for(budget, &self.breakpoints) {
             Stop::Exited(status) => exited(status),
             Stop::Breakpoint => Event::Breakpoint(self.machine.hart.pc),
-            Stop::Budget => Event::BudgetSpent,
+            // Faults end runs only with `stop_on_faults`, which embedders leave off.
+            Stop::Budget | Stop::Fault(_) => Event::BudgetSpent,
         }
     }
 

@@ -11,9 +11,11 @@
 //! - [`machine`]: a guest process tying these together, [`cli`]: the command line,
 //! - [`embed`]: the same process driven call by call (the `mvvm:vm/machine` API),
 //! - [`snapshot`]: a whole process to bytes and back.
+//! - [`gdbstub`]: the same process under GDB (`-g port`).
 
 pub mod cli;
 pub mod embed;
+pub mod gdbstub;
 pub mod hart;
 pub mod interp;
 pub mod isa;

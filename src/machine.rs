@@ -126,6 +126,9 @@ pub struct Machine {
     pub stack_size: u64,
     /// A snapshot [`Machine::run`] is to take (`-snapshot-at`, `-pause-at`).
     pub snapshot_plan: Option<crate::snapshot::Plan>,
+    /// [`Machine::run_for`] returns [`Stop::Fault`] instead of raising the signal
+    /// of a faulting instruction, so that a debugger sees the fault first.
+    pub stop_on_faults: bool,
     log: LogItems,
     log_out: Box<dyn Write>,
     started: std::time::Instant,
@@ -149,6 +152,9 @@ pub enum Stop {
     Breakpoint,
     /// The instruction budget is spent.
     Budget,
+    /// The instruction at the pc trapped and its signal is not raised yet (only
+    /// with [`Machine::stop_on_faults`]; `signal::synchronous` raises it).
+    Fault(Trap),
 }
 
 /// Blocks run between checks for pending events.
@@ -177,6 +183,7 @@ impl Machine {
             os,
             stack_size: opts.stack_size,
             snapshot_plan: None,
+            stop_on_faults: false,
             log: opts.log,
             log_out,
             started: std::time::Instant::now(),
@@ -307,7 +314,7 @@ impl Machine {
     }
 
     /// Runs at most about `budget` instructions (whole blocks while more than a block's
-    /// worth is left, then single instructions), stopping before any instruction whose
+    /// worth is left and no breakpoint is inside them, else single instructions), stopping before any instruction whose
     /// pc is in `breakpoints` — except the first one, so that a run can resume from a
     /// breakpoint. For embedders (`mvvm:vm/machine`); the guest's exit is reported,
     /// not printed.
@@ -326,15 +333,34 @@ impl Machine {
             if left == 0 {
                 return Stop::Budget;
             }
-            let blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
-            if breakpoints.is_empty() && blocks > 0 {
-                let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
-                self.handle(trap);
-                continue;
+            let mut blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
+            if !breakpoints.is_empty() && blocks > 0 {
+                // One block when no breakpoint is inside it (its first instruction
+                // was checked above; generated code would skip them all), else
+                // one instruction.
+                let pc = self.hart.pc;
+                let clear = self.code.jit.is_none()
+                    && self.code.block_end(&mut self.mem, pc).is_some_and(|end| {
+                        let inside = pc.saturating_add(1)..end.max(pc.saturating_add(1));
+                        breakpoints.range(inside).next().is_none()
+                    });
+                blocks = clear as u64;
             }
-            match interp::step(&mut self.hart, &mut self.mem, &mut self.code) {
-                // A plain instruction: the scheduling point comes every BUDGET of them.
-                None => {
+            let trap = if blocks > 0 {
+                interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks)
+            } else {
+                interp::step(&mut self.hart, &mut self.mem, &mut self.code)
+            };
+            match trap {
+                Some(
+                    t @ (Trap::Fault { .. }
+                    | Trap::Misaligned { .. }
+                    | Trap::Illegal
+                    | Trap::Ebreak),
+                ) if self.stop_on_faults => return Stop::Fault(t),
+                // Single instructions and blocks: the scheduling point comes every
+                // BUDGET of them.
+                None if blocks <= 1 => {
                     steps += 1;
                     if steps.is_multiple_of(BUDGET) {
                         self.handle(None);
@@ -345,7 +371,8 @@ impl Machine {
         }
     }
 
-    fn finish(&mut self, status: ExitStatus) -> ExitStatus {
+    /// The end of a run: `-d stats`/`jit` reports and the core-dump message.
+    pub(crate) fn finish(&mut self, status: ExitStatus) -> ExitStatus {
         if self.log.stats {
             let secs = self.started.elapsed().as_secs_f64();
             let n = self.hart.instret;

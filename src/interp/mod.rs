@@ -92,7 +92,9 @@ impl CodeCache {
     #[inline(always)]
     fn lookup(&mut self, pc: u64) -> Option<u32> {
         let (key, idx) = self.fast[slot(pc)];
-        if key == pc {
+        // Key 0 marks an empty slot: a jump to 0 (a null function pointer) must miss
+        // and fault, not run whatever block the slot's index names.
+        if key == pc && pc != 0 {
             return Some(idx);
         }
         let idx = *self.by_pc.get(&pc)?;
@@ -103,6 +105,16 @@ impl CodeCache {
     /// Whether a block starting at `pc` is cached.
     pub fn contains(&self, pc: u64) -> bool {
         self.by_pc.contains_key(&pc)
+    }
+
+    /// The end of the block at `pc`, decoding it if needed (`None` if it cannot be):
+    /// a run that must stop at breakpoints can run a block whole when none is inside.
+    pub fn block_end(&mut self, mem: &mut Mem, pc: u64) -> Option<u64> {
+        let idx = match self.lookup(pc) {
+            Some(idx) => idx,
+            None => self.translate(mem, pc).ok()?,
+        };
+        Some(self.blocks[idx as usize].end)
     }
 
     /// Decodes the block at `pc`. A fetch fault on its first instruction is the
