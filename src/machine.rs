@@ -313,10 +313,10 @@ impl Machine {
         }
     }
 
-    /// Runs at most about `budget` instructions (whole blocks while more than a block's
-    /// worth is left and no breakpoint is inside them, else single instructions), stopping before any instruction whose
-    /// pc is in `breakpoints` — except the first one, so that a run can resume from a
-    /// breakpoint. For embedders (`mvvm:vm/machine`); the guest's exit is reported,
+    /// Runs at most about `budget` instructions (whole blocks while more than a
+    /// block's worth is left and no breakpoint is inside them, else single
+    /// instructions), stopping before any instruction whose pc is in `breakpoints` —
+    /// except the first one, so that a run can resume from a breakpoint. For embedders (`mvvm:vm/machine`); the guest's exit is reported,
     /// not printed.
     pub fn run_for(&mut self, budget: u64, breakpoints: &BTreeSet<u64>) -> Stop {
         let end = self.hart.instret.saturating_add(budget);

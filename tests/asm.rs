@@ -49,10 +49,12 @@ fn main() {
     for src in sources {
         let name = src.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&src).expect("test source");
+        // Built once; every trial of the file runs the same executable.
+        let exe = build(&src);
         if text.contains("oracle: qemu") {
-            let src = src.clone();
+            let exe = exe.clone();
             trials.push(Trial::test(format!("{name}::qemu"), move || {
-                run(&src, &QEMU)
+                run(&exe, &QEMU)
             }));
         } else if !text.contains("oracle: none (") {
             let src = src.clone();
@@ -61,7 +63,7 @@ fn main() {
             }));
         }
         for runner in &runners {
-            let src = src.clone();
+            let exe = exe.clone();
             let cmd: Vec<String> = match runner.as_str() {
                 "native" => vec![MVVM.into()],
                 _ => vec![
@@ -73,7 +75,7 @@ fn main() {
             };
             trials.push(Trial::test(format!("{name}::{runner}"), move || {
                 let cmd: Vec<&str> = cmd.iter().map(String::as_str).collect();
-                run(&src, &cmd)
+                run(&exe, &cmd)
             }));
         }
     }
@@ -83,12 +85,12 @@ fn main() {
 /// Seconds a test may run before it counts as hung.
 const TIMEOUT: u64 = 60;
 
-/// Builds `src` and runs it under `cmd`.
-fn run(src: &Path, cmd: &[&str]) -> Result<(), Failed> {
-    let exe = build(src)?;
+/// Runs the test built as `exe` under `cmd`.
+fn run(exe: &Result<PathBuf, String>, cmd: &[&str]) -> Result<(), Failed> {
+    let exe = exe.as_ref().map_err(|e| e.as_str())?;
     let mut child = Command::new(cmd[0])
         .args(&cmd[1..])
-        .arg(&exe)
+        .arg(exe)
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -122,25 +124,19 @@ fn run(src: &Path, cmd: &[&str]) -> Result<(), Failed> {
     }
 }
 
-fn build(src: &Path) -> Result<PathBuf, Failed> {
+/// Assembles and links `src` into `build/asm/`; the error is the compiler's message.
+fn build(src: &Path) -> Result<PathBuf, String> {
     let dir = Path::new(ROOT).join("build/asm");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let exe = dir.join(src.file_stem().unwrap());
-    // Trials of one file may run in parallel: each links its own copy, then renames.
-    let tmp = dir.join(format!(
-        "{}.{:?}",
-        src.file_stem().unwrap().to_string_lossy(),
-        std::thread::current().id()
-    ));
     let out = Command::new("riscv64-linux-gnu-gcc")
         .args(["-nostdlib", "-static", MARCH, "-o"])
-        .arg(&tmp)
+        .arg(&exe)
         .arg(src)
         .output()
         .map_err(|e| format!("cannot run riscv64-linux-gnu-gcc (make setup installs it): {e}"))?;
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
-    std::fs::rename(&tmp, &exe).map_err(|e| e.to_string())?;
     Ok(exe)
 }

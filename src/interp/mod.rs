@@ -339,18 +339,26 @@ pub fn run(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, mut budget: u64
         }
         let Some((t, insn)) = trap else { continue };
         hart.pc = block.pc.wrapping_add(insn.off as u64);
-        match t {
-            Trap::CodeModified { addr } => {
-                hart.pc = hart.pc.wrapping_add(insn.len as u64);
-                code.invalidate(mem, addr & !(PAGE - 1), addr.saturating_add(8));
-            }
-            Trap::FenceI => {
-                hart.pc = hart.pc.wrapping_add(insn.len as u64);
-                code.flush(mem);
-            }
-            t => return Some(t),
+        if let Some(t) = settle(hart, mem, code, t, insn.len) {
+            return Some(t);
         }
     }
+    None
+}
+
+/// Deals with a trap of the instruction of length `len` at `hart.pc` that only the
+/// code cache cares about: after a store to decoded code or a `fence.i` the stale
+/// blocks go and execution continues after the instruction (`None`). Any other trap
+/// is returned, with `hart.pc` still at the instruction.
+fn settle(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, t: Trap, len: u8) -> Option<Trap> {
+    match t {
+        Trap::CodeModified { addr } => {
+            code.invalidate(mem, addr & !(PAGE - 1), addr.saturating_add(8));
+        }
+        Trap::FenceI => code.flush(mem),
+        t => return Some(t),
+    }
+    hart.pc = hart.pc.wrapping_add(len as u64);
     None
 }
 
@@ -371,24 +379,17 @@ pub fn step(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache) -> Option<Trap
         Err(t) => return Some(t),
     };
     hart.instret += 1;
-    let next = pc.wrapping_add(insn.len as u64);
     match execute(hart, mem, &insn) {
-        Ok(()) if insn.op.flags().contains(isa::Flags::CTRL) => {}
-        Ok(()) => hart.pc = next,
-        Err(Trap::CodeModified { addr }) => {
-            hart.pc = next;
-            code.invalidate(mem, addr & !(PAGE - 1), addr.saturating_add(8));
-        }
-        Err(Trap::FenceI) => {
-            hart.pc = next;
-            code.flush(mem);
+        Ok(()) if insn.op.flags().contains(isa::Flags::CTRL) => None,
+        Ok(()) => {
+            hart.pc = pc.wrapping_add(insn.len as u64);
+            None
         }
         Err(t) => {
             hart.pc = pc;
-            return Some(t);
+            settle(hart, mem, code, t, insn.len)
         }
     }
-    None
 }
 
 /// Decodes the instruction at `pc` without caching it (for tracing and errors), with

@@ -768,18 +768,18 @@ fn flags_are_ored_never_cleared() {
 // ---------------------------------------------------------------------------
 // Random inputs.
 
-/// xorshift64*: deterministic, dependency-free.
-struct Rng(u64);
+/// xorshift64*: deterministic, dependency-free (also used by `tests_zfh_zfa.rs`).
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 

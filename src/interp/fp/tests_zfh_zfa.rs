@@ -6,6 +6,7 @@
 //! nearest, correctly rounded) in binary64 and then rounded once by [`ref_round`]
 //! are the correctly rounded binary16 results.
 
+use super::tests::Rng;
 use super::*;
 
 use Rm::{Rdn, Rmm, Rne, Rtz, Rup};
@@ -104,33 +105,19 @@ fn expect16(x: f64, rm: Rm) -> (u16, u8) {
     }
 }
 
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    /// A finite binary16, biased to the ends of the range and short fractions.
-    fn half(&mut self) -> u16 {
-        let exp = match self.below(4) {
-            0 => self.below(31),
-            1 => [0, 1, 2, 29, 30][self.below(5) as usize],
-            _ => 15 + self.below(11) - 5,
-        } as u16;
-        let frac = match self.below(4) {
-            0 => self.next() as u16 & self.next() as u16,
-            1 => [0, 1, 0x3ff, 0x200, 0x201][self.below(5) as usize],
-            _ => self.next() as u16,
-        } & 0x3ff;
-        (self.next() as u16 & 0x8000) | exp << 10 | frac
-    }
+/// A finite binary16, biased to the ends of the range and short fractions.
+fn half(rng: &mut Rng) -> u16 {
+    let exp = match rng.below(4) {
+        0 => rng.below(31),
+        1 => [0, 1, 2, 29, 30][rng.below(5) as usize],
+        _ => 15 + rng.below(11) - 5,
+    } as u16;
+    let frac = match rng.below(4) {
+        0 => rng.next() as u16 & rng.next() as u16,
+        1 => [0, 1, 0x3ff, 0x200, 0x201][rng.below(5) as usize],
+        _ => rng.next() as u16,
+    } & 0x3ff;
+    (rng.next() as u16 & 0x8000) | exp << 10 | frac
 }
 
 // ---------------------------------------------------------------------------
@@ -635,7 +622,7 @@ fn random_half_arithmetic_matches_reference() {
         }
     };
     for _ in 0..40_000 {
-        let (a, b, c) = (rng.half(), rng.half(), rng.half());
+        let (a, b, c) = (half(&mut rng), half(&mut rng), half(&mut rng));
         let (x, y, z) = (h2f(a), h2f(b), h2f(c));
         let rm = RMS[rng.below(5) as usize];
         let name = |op: &str| format!("{op} {rm:?}");
