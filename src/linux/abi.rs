@@ -69,6 +69,11 @@ impl Timespec {
             nsec: d.subsec_nanos() as i64,
         }
     }
+
+    /// As a duration (the fields are in range: [`Machine::read_timespec`] checks them).
+    pub fn to_duration(self) -> std::time::Duration {
+        std::time::Duration::new(self.sec as u64, self.nsec as u32)
+    }
 }
 
 /// `struct stat` (asm-generic, 128 bytes).

@@ -321,10 +321,6 @@ pub fn timerfd_create(m: &mut Machine, a: &Args) -> SysResult {
     )
 }
 
-fn duration(t: Timespec) -> Duration {
-    Duration::new(t.sec as u64, t.nsec as u32)
-}
-
 /// `struct itimerspec` of `t` (interval, then time left), after counting expirations.
 fn itimerspec(t: &mut TimerFd) -> Vec<u8> {
     t.update();
@@ -364,7 +360,7 @@ pub fn timerfd_settime(m: &mut Machine, a: &Args) -> SysResult {
     if flags & !(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) != 0 {
         return Err(Errno::EINVAL);
     }
-    let interval = duration(m.read_timespec(a.addr(2))?);
+    let interval = m.read_timespec(a.addr(2))?.to_duration();
     let value = m.read_timespec(a.addr(2) + 16)?;
     let old = with_timer(m, fd, |t| {
         let old = itimerspec(t);
@@ -382,13 +378,13 @@ pub fn timerfd_settime(m: &mut Machine, a: &Args) -> SysResult {
                     .unwrap_or_default(),
                 _ => super::time::since_boot(),
             };
-            let target = duration(value);
+            let target = value.to_duration();
             Some(match target.checked_sub(clock_now) {
                 Some(ahead) => signal::after(ahead),
                 None => now.checked_sub(clock_now - target).unwrap_or(now),
             })
         } else {
-            Some(signal::after(duration(value)))
+            Some(signal::after(value.to_duration()))
         };
         Ok(old)
     })?;

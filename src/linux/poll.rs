@@ -244,7 +244,7 @@ fn timespec_arg(m: &Machine, addr: u64) -> Result<Option<Duration>, Errno> {
         return Ok(None);
     }
     let t = m.read_timespec(addr)?;
-    Ok(Some(Duration::new(t.sec as u64, t.nsec as u32)))
+    Ok(Some(t.to_duration()))
 }
 
 /// ppoll(fds, nfds, timeout, sigmask, sigsetsize) with descriptors.

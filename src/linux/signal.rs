@@ -711,7 +711,7 @@ pub fn ppoll_nofds(m: &mut Machine, a: &Args) -> SysResult {
         s.saved_mask = Some(s.mask);
         s.mask = new;
     }
-    let deadline = timeout.map(|t| after(Duration::new(t.sec as u64, t.nsec as u32)));
+    let deadline = timeout.map(|t| after(t.to_duration()));
     let woken = wait_until(m, deadline);
     if let Some(d) = deadline {
         let left = d.saturating_duration_since(Instant::now());
@@ -746,7 +746,7 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
     if let Some(sig) = take(m)? {
         return Ok(sig);
     }
-    let deadline = timeout.map(|t| after(Duration::new(t.sec as u64, t.nsec as u32)));
+    let deadline = timeout.map(|t| after(t.to_duration()));
     // While waiting, the signals of `set` are unblocked so that they end the wait.
     let blocked = m.os.signals.mask;
     m.os.signals.mask &= !set;

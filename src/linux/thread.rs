@@ -14,7 +14,7 @@ use super::{Args, Errno, ExitStatus, SysResult, PID};
 use crate::hart::Hart;
 use crate::machine::Machine;
 use std::collections::VecDeque;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 const CLONE_VM: u64 = 0x100;
 const CLONE_VFORK: u64 = 0x4000;
@@ -256,7 +256,7 @@ fn deadline(
         return Ok(None);
     }
     let t = m.read_timespec(addr)?;
-    let d = Duration::new(t.sec as u64, t.nsec as u32);
+    let d = t.to_duration();
     Ok(Some(if !absolute {
         super::signal::after(d)
     } else if realtime {

@@ -62,13 +62,9 @@ pub fn gettimeofday(m: &mut Machine, a: &Args) -> SysResult {
     Ok(0)
 }
 
-fn duration(t: Timespec) -> Duration {
-    Duration::new(t.sec as u64, t.nsec as u32)
-}
-
 /// Sleeps for `t` unless a signal interrupts; then returns the time left.
 fn sleep_for(m: &mut Machine, t: Timespec) -> Option<Timespec> {
-    let end = signal::after(duration(t));
+    let end = signal::after(t.to_duration());
     signal::wait_until(m, Some(end))
         .then(|| Timespec::from_duration(end.saturating_duration_since(Instant::now())))
 }
