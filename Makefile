@@ -52,12 +52,15 @@ component:
 	cp target/jit/wasm32-wasip2/release/mvvm.wasm $(DIST)/mvvm-jit.wasm
 	$(MAKE) compose
 
-# The example embedder (examples/plugin-host) with MVVM plugged into its
-# mvvm:vm/machine import: one component that plain `wasmtime run` runs.
+# The example embedders with MVVM plugged into their mvvm:vm/machine import:
+# examples/plugin-host becomes a command that plain `wasmtime run` runs,
+# examples/http-edge a wasi:http proxy that `wasmtime serve -S cli` serves.
 compose:
-	$(CARGO) build --release --target wasm32-wasip2 -p plugin-host
-	cp target/wasm32-wasip2/release/plugin_host.wasm $(DIST)/plugin-host.wasm
-	wac plug $(DIST)/plugin-host.wasm --plug $(DIST)/mvvm.wasm -o $(DIST)/plugin-host.composed.wasm
+	$(CARGO) build --release --target wasm32-wasip2 -p plugin-host -p http-edge
+	for e in plugin-host http-edge; do \
+	  cp target/wasm32-wasip2/release/$$(echo $$e | tr - _).wasm $(DIST)/$$e.wasm && \
+	  wac plug $(DIST)/$$e.wasm --plug $(DIST)/mvvm.wasm -o $(DIST)/$$e.composed.wasm || exit 1; \
+	done
 
 launcher:
 	$(CARGO) build --release -p mvvm-host
@@ -98,9 +101,10 @@ test-host:
 	$(CARGO) test --release -p mvvm-host
 
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
-# embedding API (natively and as the composed example component), and snapshots.
+# embedding API (natively and as the composed example components: the plugin host
+# under `wasmtime run`, the edge service under `wasmtime serve`), and snapshots.
 e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test snapshot
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
@@ -116,7 +120,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib -- -D warnings
-	$(CARGO) clippy --release --target wasm32-wasip2 -p plugin-host -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 -p plugin-host -p http-edge -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 --lib --features jit --target-dir target/jit -- -D warnings
 
 fmt:

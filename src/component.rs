@@ -61,6 +61,7 @@ impl From<Error> for api::Error {
             Error::BadRegister(i) => api::Error::BadRegister(i),
             Error::BadAddress(a) => api::Error::BadAddress(a),
             Error::BadSnapshot(s) => api::Error::BadSnapshot(s),
+            Error::NoSyscall => api::Error::NoSyscall,
         }
     }
 }
@@ -71,6 +72,8 @@ fn event(e: Event) -> api::Event {
         Event::Killed(sig) => api::Event::Killed(sig),
         Event::Breakpoint(pc) => api::Event::Breakpoint(pc),
         Event::BudgetSpent => api::Event::BudgetSpent,
+        // Only numbers from `options.intercept`, which are u32, are reported.
+        Event::Syscall(nr) => api::Event::Syscall(nr as u32),
     }
 }
 
@@ -86,6 +89,8 @@ impl api::GuestMachine for MachineResource {
             sysroot: o.sysroot,
             cpu: o.cpu,
             memory: o.memory,
+            stdin: o.stdin,
+            intercept: o.intercept.into_iter().map(u64::from).collect(),
         };
         let m = Embedded::create(&executable, config)?;
         Ok(api::Machine::new(MachineResource(RefCell::new(m))))
@@ -155,6 +160,22 @@ impl api::GuestMachine for MachineResource {
 
     fn symbol(&self, name: String) -> Option<u64> {
         self.0.borrow().symbol(&name)
+    }
+
+    fn answer_syscall(&self, result: i64) -> Result<(), api::Error> {
+        Ok(self.0.borrow_mut().answer_syscall(result)?)
+    }
+
+    fn pass_syscall(&self) -> Result<(), api::Error> {
+        Ok(self.0.borrow_mut().pass_syscall()?)
+    }
+
+    fn take_stdout(&self) -> Vec<u8> {
+        self.0.borrow_mut().take_stdout()
+    }
+
+    fn take_stderr(&self) -> Vec<u8> {
+        self.0.borrow_mut().take_stderr()
     }
 
     fn add_breakpoint(&self, pc: u64) {

@@ -5,6 +5,7 @@
 //! Every argument is validated; nothing here panics on bad input.
 
 use crate::isa::ExtSet;
+use crate::linux::fd::{MemoryStdio, Sink};
 use crate::linux::{self, ExitStatus};
 use crate::machine::{Machine, Options, Stop};
 use crate::mem::{MAPPED, R, W, X};
@@ -23,6 +24,11 @@ pub struct Config {
     pub cpu: Option<String>,
     /// The guest address-window size.
     pub memory: Option<u64>,
+    /// Standard input in memory; then standard output and error are kept for
+    /// [`Embedded::take_stdout`] and [`Embedded::take_stderr`].
+    pub stdin: Option<Vec<u8>>,
+    /// System call numbers the embedder answers ([`Event::Syscall`]).
+    pub intercept: Vec<u64>,
 }
 
 /// Why a call failed.
@@ -38,6 +44,8 @@ pub enum Error {
     BadAddress(u64),
     /// A snapshot could not be taken or restored (the message says why).
     BadSnapshot(String),
+    /// No intercepted system call is waiting for an answer.
+    NoSyscall,
 }
 
 /// Why [`Embedded::run`] or [`Embedded::step`] returned.
@@ -51,12 +59,16 @@ pub enum Event {
     Breakpoint(u64),
     /// The budget is spent.
     BudgetSpent,
+    /// The pc is at an `ecall` for this intercepted system call number.
+    Syscall(u64),
 }
 
 /// A guest process under an embedder's control.
 pub struct Embedded {
     machine: Machine,
     breakpoints: BTreeSet<u64>,
+    /// The pc of the `ecall` that [`Event::Syscall`] reported, until it is answered.
+    syscall_at: Option<u64>,
     /// Symbol name -> address as loaded.
     symbols: Vec<(String, u64)>,
 }
@@ -84,6 +96,10 @@ impl Embedded {
             opts.mem_size = size;
         }
         let mut machine = Machine::new(&opts, "/".into()).map_err(Error::BadOption)?;
+        if let Some(stdin) = config.stdin {
+            machine.os.use_memory_stdio(stdin);
+        }
+        machine.intercepted = config.intercept.into_iter().collect();
         let name = config.args.first().cloned().unwrap_or(GUEST_PATH.into());
         let mut argv: Vec<Vec<u8>> = config.args.into_iter().map(String::into_bytes).collect();
         if argv.is_empty() {
@@ -96,6 +112,7 @@ impl Embedded {
         Ok(Embedded {
             machine,
             breakpoints: BTreeSet::new(),
+            syscall_at: None,
             symbols: symbols(executable, bias),
         })
     }
@@ -118,29 +135,79 @@ impl Embedded {
         Ok(Embedded {
             machine,
             breakpoints: BTreeSet::new(),
+            syscall_at: None,
             symbols,
         })
     }
 
     /// Runs at most about `budget` instructions (see [`Machine::run_for`]).
     pub fn run(&mut self, budget: u64) -> Event {
-        match self.machine.run_for(budget, &self.breakpoints) {
+        let stop = self.machine.run_for(budget, &self.breakpoints);
+        self.event(stop, false)
+    }
+
+    /// Executes one instruction.
+    pub fn step(&mut self) -> Event {
+        let stop = self.machine.run_for(1, &BTreeSet::new());
+        self.event(stop, true)
+    }
+
+    fn event(&mut self, stop: Stop, step: bool) -> Event {
+        let pc = self.machine.hart.pc;
+        self.syscall_at = None;
+        match stop {
             Stop::Exited(status) => exited(status),
-            Stop::Breakpoint => Event::Breakpoint(self.machine.hart.pc),
+            Stop::Syscall(nr) => {
+                self.syscall_at = Some(pc);
+                Event::Syscall(nr)
+            }
+            Stop::Breakpoint => Event::Breakpoint(pc),
+            _ if step && self.breakpoints.contains(&pc) => Event::Breakpoint(pc),
             // Faults end runs only with `stop_on_faults`, which embedders leave off.
             Stop::Budget | Stop::Fault(_) => Event::BudgetSpent,
         }
     }
 
-    /// Executes one instruction.
-    pub fn step(&mut self) -> Event {
-        match self.machine.run_for(1, &BTreeSet::new()) {
-            Stop::Exited(status) => exited(status),
-            _ if self.breakpoints.contains(&self.machine.hart.pc) => {
-                Event::Breakpoint(self.machine.hart.pc)
-            }
-            _ => Event::BudgetSpent,
+    /// Answers the intercepted system call at the pc with `value` (in a0; a
+    /// negative errno for failure) and moves past its `ecall`.
+    pub fn answer_syscall(&mut self, value: i64) -> Result<(), Error> {
+        self.take_syscall()?;
+        let hart = &mut self.machine.hart;
+        hart.set(10, value as u64);
+        hart.pc = hart.pc.wrapping_add(4);
+        Ok(())
+    }
+
+    /// Lets MVVM serve the intercepted system call at the pc as usual.
+    pub fn pass_syscall(&mut self) -> Result<(), Error> {
+        self.take_syscall()?;
+        self.machine.serve_syscall();
+        Ok(())
+    }
+
+    /// Clears the waiting system call; an error if there is none at the pc (never
+    /// reported, answered already, or the pc moved since).
+    fn take_syscall(&mut self) -> Result<(), Error> {
+        match self.syscall_at.take() {
+            Some(pc) if pc == self.machine.hart.pc => Ok(()),
+            _ => Err(Error::NoSyscall),
         }
+    }
+
+    /// What the guest wrote to standard output since the last call (always empty
+    /// unless the machine was created with `stdin`).
+    pub fn take_stdout(&mut self) -> Vec<u8> {
+        self.take(|s| &s.stdout)
+    }
+
+    /// The same for standard error.
+    pub fn take_stderr(&mut self) -> Vec<u8> {
+        self.take(|s| &s.stderr)
+    }
+
+    fn take(&mut self, sink: fn(&MemoryStdio) -> &Sink) -> Vec<u8> {
+        let stdio = self.machine.os.stdio.as_ref();
+        stdio.map_or_else(Vec::new, |s| std::mem::take(&mut *sink(s).borrow_mut()))
     }
 
     /// Instructions retired so far.

@@ -487,7 +487,8 @@ impl Stub {
                     breakpoint: false,
                 }
             }
-            Stop::Breakpoint | Stop::Budget => Event::Signal {
+            // The stub intercepts no system calls.
+            Stop::Breakpoint | Stop::Budget | Stop::Syscall(_) => Event::Signal {
                 sig: 5,
                 breakpoint: continuing,
             },

@@ -129,6 +129,9 @@ pub struct Machine {
     /// [`Machine::run_for`] returns [`Stop::Fault`] instead of raising the signal
     /// of a faulting instruction, so that a debugger sees the fault first.
     pub stop_on_faults: bool,
+    /// System call numbers that [`Machine::run_for`] returns as [`Stop::Syscall`]
+    /// instead of serving, for an embedder to answer.
+    pub intercepted: BTreeSet<u64>,
     log: LogItems,
     log_out: Box<dyn Write>,
     started: std::time::Instant,
@@ -155,6 +158,9 @@ pub enum Stop {
     /// The instruction at the pc trapped and its signal is not raised yet (only
     /// with [`Machine::stop_on_faults`]; `signal::synchronous` raises it).
     Fault(Trap),
+    /// The pc is at an `ecall` for this system call number, which is in
+    /// [`Machine::intercepted`]; [`Machine::serve_syscall`] or the embedder answers it.
+    Syscall(u64),
 }
 
 /// Blocks run between checks for pending events.
@@ -184,6 +190,7 @@ impl Machine {
             stack_size: opts.stack_size,
             snapshot_plan: None,
             stop_on_faults: false,
+            intercepted: BTreeSet::new(),
             log: opts.log,
             log_out,
             started: std::time::Instant::now(),
@@ -358,6 +365,9 @@ impl Machine {
                     | Trap::Illegal
                     | Trap::Ebreak),
                 ) if self.stop_on_faults => return Stop::Fault(t),
+                Some(Trap::Ecall) if self.intercepted.contains(&self.hart.x[17]) => {
+                    return Stop::Syscall(self.hart.x[17]);
+                }
                 // Single instructions and blocks: the scheduling point comes every
                 // BUDGET of them.
                 None if blocks <= 1 => {
@@ -369,6 +379,12 @@ impl Machine {
                 trap => self.handle(trap),
             }
         }
+    }
+
+    /// Serves the system call at the pc (an `ecall` that [`Stop::Syscall`] reported)
+    /// as if it had not been intercepted.
+    pub fn serve_syscall(&mut self) {
+        self.handle(Some(Trap::Ecall));
     }
 
     /// The end of a run: `-d stats`/`jit` reports and the core-dump message.

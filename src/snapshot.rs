@@ -510,6 +510,7 @@ fn save_fds(m: &Machine) -> Result<Writer> {
             Kind::Event(_) => return refuse("eventfd"),
             Kind::Timer(_) => return refuse("timerfd"),
             Kind::Epoll(_) => return refuse("epoll"),
+            Kind::Sink(_) => return refuse("in-memory output"),
         }
     }
     let mut w = Writer::default();

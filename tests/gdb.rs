@@ -12,6 +12,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+mod common;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MVVM: &str = env!("CARGO_BIN_EXE_mvvm");
 /// How long any one child process may take.
@@ -40,21 +42,7 @@ fn dynamic_guest() -> &'static Path {
 
 /// Compiles `guest.c` to `build/gdb/name` with the link option `link`.
 fn build(name: &str, link: &str) -> PathBuf {
-    let dir = Path::new(ROOT).join("build/gdb");
-    std::fs::create_dir_all(&dir).expect("build/gdb");
-    let elf = dir.join(name);
-    let out = Command::new("riscv64-linux-gnu-gcc")
-        .args([link, "-g", "-O0", "-o"])
-        .arg(&elf)
-        .arg(source())
-        .output()
-        .expect("riscv64-linux-gnu-gcc (make setup installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elf
+    common::cross_gcc("gdb", name, &[link, "-g", "-O0"], "tests/gdb/guest.c")
 }
 
 /// The line of `guest.c` that carries `marker`.

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// Where called functions return: unmapped (page 0), stopped by a breakpoint.
 const RETURN: u64 = 0x4;
@@ -16,27 +18,16 @@ const RETURN: u64 = 0x4;
 fn plugin() -> &'static (PathBuf, Vec<u8>) {
     static PLUGIN: OnceLock<(PathBuf, Vec<u8>)> = OnceLock::new();
     PLUGIN.get_or_init(|| {
-        let dir = Path::new(ROOT).join("build/plugin");
-        std::fs::create_dir_all(&dir).expect("build/plugin");
-        let elf = dir.join("plugin.elf");
-        let out = Command::new("riscv64-linux-gnu-gcc")
-            .args([
-                "-O2",
-                "-nostdlib",
-                "-static",
-                "-mno-relax",
-                "-ffreestanding",
-            ])
-            .args(["-fno-builtin", "-o"])
-            .arg(&elf)
-            .arg(Path::new(ROOT).join("examples/plugin-host/plugin.c"))
-            .output()
-            .expect("riscv64-linux-gnu-gcc (make setup installs it)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let flags = [
+            "-O2",
+            "-nostdlib",
+            "-static",
+            "-mno-relax",
+            "-ffreestanding",
+        ];
+        let flags = [&flags[..], &["-fno-builtin"]].concat();
+        let source = "examples/plugin-host/plugin.c";
+        let elf = common::cross_gcc("plugin", "plugin.elf", &flags, source);
         let bytes = std::fs::read(&elf).expect("plugin.elf");
         (elf, bytes)
     })
@@ -205,9 +196,154 @@ fn composed_component_runs_under_wasmtime() {
         String::from_utf8_lossy(&out.stdout),
         "fib(30) = 832040\n\
          greet: hello from RISC-V, 42\n\
+         sum_settings(4) = 100\n\
          spin: Event::BudgetSpent after 1000 instructions\n\
          x(40): Err(Error::BadRegister(40))\n\
          read(0, 8): Err(Error::BadAddress(0))\n\
          program: Event::Exited(55)\n"
+    );
+}
+
+/// A corpus program (`make guests` builds them) and its bytes.
+fn guest(name: &str) -> (PathBuf, Vec<u8>) {
+    let path = Path::new(ROOT).join("build/guests").join(name);
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run make guests)", path.display()));
+    (path, bytes)
+}
+
+/// Runs `m` to its end; the exit status.
+fn finish(m: &mut Embedded) -> Event {
+    for _ in 0..1000 {
+        match m.run(10_000_000) {
+            Event::BudgetSpent => continue,
+            e => return e,
+        }
+    }
+    panic!("the program does not end");
+}
+
+#[test]
+fn standard_streams_in_memory_match_qemu() {
+    let (path, elf) = guest("stdio.static");
+    let input = std::fs::read(Path::new(ROOT).join("tests/guest/stdio.stdin")).unwrap();
+    let oracle = Command::new("qemu-riscv64")
+        .arg(&path)
+        .stdin(std::fs::File::open(Path::new(ROOT).join("tests/guest/stdio.stdin")).unwrap())
+        .output()
+        .expect("qemu-riscv64 (make setup installs it)");
+    let config = Config {
+        stdin: Some(input),
+        ..Config::default()
+    };
+    let mut m = Embedded::create(&elf, config).unwrap();
+    assert_eq!(finish(&mut m), Event::Exited(0));
+    assert_eq!(
+        String::from_utf8_lossy(&m.take_stdout()),
+        String::from_utf8_lossy(&oracle.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&m.take_stderr()),
+        String::from_utf8_lossy(&oracle.stderr)
+    );
+    // Taken output is gone.
+    assert!(m.take_stdout().is_empty());
+}
+
+#[test]
+fn empty_stdin_is_end_of_file() {
+    let (_, elf) = guest("stdio.static");
+    let config = Config {
+        stdin: Some(Vec::new()),
+        ..Config::default()
+    };
+    let mut m = Embedded::create(&elf, config).unwrap();
+    assert_eq!(finish(&mut m), Event::Exited(0));
+    let out = String::from_utf8(m.take_stdout()).unwrap();
+    assert!(
+        out.starts_with("complete lines: 0, pieces: 0, sum: 0\n"),
+        "{out}"
+    );
+    // Without `stdin`, nothing is captured.
+    assert!(machine().take_stdout().is_empty());
+}
+
+const WRITE: u64 = 64;
+const EXIT_GROUP: u64 = 94;
+
+#[test]
+fn intercepted_system_calls_are_answered_by_the_embedder() {
+    let (_, elf) = guest("hello.static");
+    let config = Config {
+        stdin: Some(Vec::new()),
+        intercept: vec![WRITE, EXIT_GROUP],
+        ..Config::default()
+    };
+    let mut m = Embedded::create(&elf, config).unwrap();
+    // Nothing to answer yet.
+    assert_eq!(m.answer_syscall(0), Err(Error::NoSyscall));
+    let mut written = Vec::new();
+    let status = loop {
+        match m.run(10_000_000) {
+            Event::Syscall(WRITE) => {
+                let (fd, buf, len) = (m.x(10).unwrap(), m.x(11).unwrap(), m.x(12).unwrap());
+                assert_eq!(fd, 1);
+                let pc = m.pc();
+                // Running again reports the same call again.
+                assert_eq!(m.run(100), Event::Syscall(WRITE));
+                assert_eq!(m.pc(), pc);
+                written.extend(m.read(buf, len as u32).unwrap());
+                m.answer_syscall(len as i64).unwrap();
+                assert_eq!(m.pc(), pc + 4);
+                assert_eq!(m.answer_syscall(0), Err(Error::NoSyscall));
+            }
+            Event::Syscall(EXIT_GROUP) => break m.x(10).unwrap(),
+            e => panic!("unexpected {e:?}"),
+        }
+    };
+    assert_eq!(status, 0);
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        "hello from write(2)\nhello, world\n"
+    );
+    // MVVM served nothing: the guest's stdout stayed empty.
+    assert!(m.take_stdout().is_empty());
+    // Handing exit_group back to MVVM ends the process.
+    m.pass_syscall().unwrap();
+    assert_eq!(m.run(100), Event::Exited(0));
+}
+
+#[test]
+fn intercepted_system_calls_can_be_passed_back() {
+    let (_, elf) = guest("hello.static");
+    let config = Config {
+        stdin: Some(Vec::new()),
+        intercept: vec![WRITE],
+        ..Config::default()
+    };
+    let mut m = Embedded::create(&elf, config).unwrap();
+    let mut seen = 0;
+    let event = loop {
+        match m.run(10_000_000) {
+            Event::Syscall(WRITE) if seen == 0 => {
+                seen += 1;
+                // A moved pc makes the answer stale.
+                let pc = m.pc();
+                m.set_pc(pc + 4);
+                assert_eq!(m.pass_syscall(), Err(Error::NoSyscall));
+                m.set_pc(pc);
+            }
+            Event::Syscall(WRITE) => {
+                seen += 1;
+                m.pass_syscall().unwrap();
+            }
+            e => break e,
+        }
+    };
+    assert_eq!(event, Event::Exited(0));
+    assert_eq!(seen, 3, "the first write is reported twice, then printf's");
+    assert_eq!(
+        String::from_utf8_lossy(&m.take_stdout()),
+        "hello from write(2)\nhello, world\n"
     );
 }

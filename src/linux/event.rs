@@ -222,7 +222,7 @@ pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
         }
         Kind::Epoll(_) => 0, // asked of poll.rs, which knows the interest lists
         Kind::Stdin => POLLIN | POLLRDNORM,
-        Kind::Stdout | Kind::Stderr => POLLOUT | POLLWRNORM,
+        Kind::Stdout | Kind::Stderr | Kind::Sink(_) => POLLOUT | POLLWRNORM,
         Kind::File(_)
         | Kind::Dir { .. }
         | Kind::Null

@@ -80,6 +80,29 @@ pub enum Kind {
     Mem(super::event::MemFile),
     /// `epoll_create1`.
     Epoll(super::poll::Epoll),
+    /// Standard output or error kept in memory for an embedder ([`MemoryStdio`]).
+    Sink(Sink),
+}
+
+/// Output kept for an embedder to take.
+pub type Sink = Rc<RefCell<Vec<u8>>>;
+
+/// Most bytes a [`Sink`] keeps before writes fail with ENOSPC, so that a guest that
+/// writes forever cannot make the emulator allocate without bound.
+pub const SINK_LIMIT: usize = 256 << 20;
+
+/// Standard streams in memory instead of the host's, for embedders (`mvvm:vm/machine`
+/// with `options.stdin`): the guest reads `stdin` then end-of-file, and what it writes
+/// to fds 1 and 2 waits in `stdout` and `stderr`.
+#[derive(Debug, Default)]
+pub struct MemoryStdio {
+    /// Everything standard input holds (reopening `/dev/stdin` starts over, as for a
+    /// redirected file).
+    pub stdin: Vec<u8>,
+    /// What the guest wrote to standard output and nobody took yet.
+    pub stdout: Sink,
+    /// The same for standard error.
+    pub stderr: Sink,
 }
 
 /// Bytes a pipe holds before writers have to wait (Linux's default pipe size).
@@ -259,7 +282,7 @@ impl OpenFile {
             Kind::Event(e) => e.read(buf),
             Kind::Timer(t) => t.read(buf),
             Kind::Mem(f) => Ok(f.read(buf)),
-            Kind::Stdout | Kind::Stderr | Kind::Pipe(_) => Err(Errno::EBADF),
+            Kind::Stdout | Kind::Stderr | Kind::Pipe(_) | Kind::Sink(_) => Err(Errno::EBADF),
             Kind::Signal(_) | Kind::Epoll(_) => Err(Errno::EINVAL),
         }
     }
@@ -288,6 +311,14 @@ impl OpenFile {
             Kind::Socket { tx, .. } => tx.write(data),
             Kind::Event(e) => e.write(data),
             Kind::Mem(f) => f.write(data, self.flags & flags::O_APPEND != 0),
+            Kind::Sink(sink) => {
+                let mut sink = sink.borrow_mut();
+                if sink.len().saturating_add(data.len()) > SINK_LIMIT {
+                    return Err(Errno::ENOSPC);
+                }
+                sink.extend_from_slice(data);
+                Ok(data.len())
+            }
             Kind::Stdin | Kind::Bytes(..) | Kind::Pipe(_) => Err(Errno::EBADF),
             Kind::Timer(_) | Kind::Signal(_) | Kind::Epoll(_) => Err(Errno::EINVAL),
         }
@@ -393,6 +424,20 @@ impl FdTable {
             }));
         }
         t
+    }
+
+    /// Binds fds 0, 1 and 2 to `stdio`'s streams instead of the host's.
+    pub fn use_memory_stdio(&mut self, stdio: &MemoryStdio) {
+        let kinds = [
+            (Kind::Bytes(stdio.stdin.clone(), 0), "/dev/stdin", 0),
+            (Kind::Sink(stdio.stdout.clone()), "/dev/stdout", 1),
+            (Kind::Sink(stdio.stderr.clone()), "/dev/stderr", 1),
+        ];
+        for (fd, (kind, name, fl)) in kinds.into_iter().enumerate() {
+            let file = OpenFile::new(kind, name.into(), fl);
+            // Fds 0-2 are always within MAX_FDS.
+            let _ = self.insert_at(fd as i32, file, false);
+        }
     }
 
     /// The open file behind `fd`.

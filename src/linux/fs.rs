@@ -166,7 +166,7 @@ fn virtual_stat(kind: &Kind) -> FileStat {
             }
         }
         Kind::Socket { .. } => 0o140777,
-        Kind::Pipe(_) => 0o010600,
+        Kind::Pipe(_) | Kind::Sink(_) => 0o010600,
         Kind::Null | Kind::Zero | Kind::Full | Kind::Random => 0o020666,
         // A terminal is a character device; anything else is shown as a pipe, which
         // makes libc pick full buffering as it would for a redirected stream.
@@ -203,9 +203,18 @@ fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
         "/dev/zero" => Kind::Zero,
         "/dev/full" => Kind::Full,
         "/dev/random" | "/dev/urandom" => Kind::Random,
-        "/dev/stdin" | "/proc/self/fd/0" => Kind::Stdin,
-        "/dev/stdout" | "/proc/self/fd/1" => Kind::Stdout,
-        "/dev/stderr" | "/proc/self/fd/2" => Kind::Stderr,
+        "/dev/stdin" | "/proc/self/fd/0" => match &m.os.stdio {
+            Some(stdio) => Kind::Bytes(stdio.stdin.clone(), 0),
+            None => Kind::Stdin,
+        },
+        "/dev/stdout" | "/proc/self/fd/1" => match &m.os.stdio {
+            Some(stdio) => Kind::Sink(stdio.stdout.clone()),
+            None => Kind::Stdout,
+        },
+        "/dev/stderr" | "/proc/self/fd/2" => match &m.os.stdio {
+            Some(stdio) => Kind::Sink(stdio.stderr.clone()),
+            None => Kind::Stderr,
+        },
         _ => return super::procfs::open(m, guest).map(|data| Kind::Bytes(data, 0)),
     })
 }

@@ -107,6 +107,8 @@ pub struct Os {
     pub threads: thread::Threads,
     /// Poll-family calls parked until a descriptor changes.
     pub(crate) waits: poll::Waits,
+    /// Standard streams in memory, for embedders; `None`: the host's.
+    pub stdio: Option<fd::MemoryStdio>,
 }
 
 impl Os {
@@ -129,9 +131,21 @@ impl Os {
             threads: thread::Threads::default(),
             waits: poll::Waits::default(),
             comm: [0; 16],
+            stdio: None,
         };
         os.set_exe(exe);
         os
+    }
+
+    /// Gives the guest standard streams in memory (see [`fd::MemoryStdio`]): `stdin`
+    /// to read, and buffers for what it writes.
+    pub fn use_memory_stdio(&mut self, stdin: Vec<u8>) {
+        let stdio = fd::MemoryStdio {
+            stdin,
+            ..Default::default()
+        };
+        self.fds.use_memory_stdio(&stdio);
+        self.stdio = Some(stdio);
     }
 
     /// Records the running executable; its file name becomes the thread name, as

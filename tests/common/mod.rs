@@ -1,6 +1,7 @@
 //! Shared by the integration tests that build guest programs by hand: a minimal static
 //! riscv64 ELF writer ([`elf`], [`tiny_elf`]), RISC-V instruction encoders ([`rv`] for
-//! 32-bit words, [`rvc`] for compressed halfwords) and a temp-file helper.
+//! 32-bit words, [`rvc`] for compressed halfwords), a temp-file helper, and
+//! [`cross_gcc`] for the tests that compile C guests themselves.
 //!
 //! The encoders are written from the ISA manual's field layouts, independently of
 //! MVVM's table, so that a program built here checks the decoder rather than echoing it.
@@ -8,7 +9,8 @@
 // Each test crate uses a different subset.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Where the first (code) segment is mapped; the ELF and program headers come first.
 pub const TEXT_VADDR: u64 = 0x10000;
@@ -88,6 +90,28 @@ pub fn temp_file(dir: &str, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
+}
+
+/// Compiles the C file `source` (relative to the repository) with Debian's riscv64
+/// cross compiler and `flags` into `build/<dir>/<name>`; returns the output path.
+pub fn cross_gcc(dir: &str, name: &str, flags: &[&str], source: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("build").join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let elf = dir.join(name);
+    let out = Command::new("riscv64-linux-gnu-gcc")
+        .args(flags)
+        .arg("-o")
+        .arg(&elf)
+        .arg(root.join(source))
+        .output()
+        .expect("riscv64-linux-gnu-gcc (make setup installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elf
 }
 
 /// 32-bit instruction encoders: the six base formats plus the instructions the test

@@ -15,6 +15,9 @@ use mvvm::vm::machine::{Event, Machine, Options, Prot};
 const RETURN: u64 = 0x4;
 /// Plenty for every call here.
 const BUDGET: u64 = 10_000_000;
+/// The plugin's call into the host (`host_setting` in plugin.c): a system call
+/// number Linux leaves free.
+const HOST_SETTING: u32 = 1000;
 
 struct Host;
 
@@ -36,6 +39,8 @@ fn options() -> Options {
         sysroot: None,
         cpu: Some("rva22u64".into()),
         memory: Some(64 << 20),
+        stdin: None,
+        intercept: vec![HOST_SETTING],
     }
 }
 
@@ -48,9 +53,17 @@ fn call(m: &Machine, name: &str, args: &[u64]) -> Result<u64, String> {
     m.set_x(1, RETURN).map_err(|e| format!("{e:?}"))?;
     m.set_pc(entry);
     m.add_breakpoint(RETURN);
-    match m.run(BUDGET) {
-        Event::Breakpoint(RETURN) => m.x(10).map_err(|e| format!("{e:?}")),
-        other => Err(format!("{name} did not return: {other:?}")),
+    loop {
+        match m.run(BUDGET) {
+            Event::Breakpoint(RETURN) => return m.x(10).map_err(|e| format!("{e:?}")),
+            // The plugin asks the host: setting k is k * 10.
+            Event::Syscall(HOST_SETTING) => {
+                let key = m.x(10).map_err(|e| format!("{e:?}"))?;
+                m.answer_syscall(key as i64 * 10)
+                    .map_err(|e| format!("{e:?}"))?;
+            }
+            other => return Err(format!("{name} did not return: {other:?}")),
+        }
     }
 }
 
@@ -65,6 +78,9 @@ fn demo(elf: &[u8]) -> Result<(), String> {
     let len = call(&m, "greet", &[buf, 64, 42])?;
     let text = m.read(buf, len as u32).map_err(|e| format!("{e:?}"))?;
     println!("greet: {}", String::from_utf8_lossy(&text));
+
+    // A function that calls back into the host (intercepted system calls).
+    println!("sum_settings(4) = {}", call(&m, "sum_settings", &[4])?);
 
     // A function that never returns, stopped by its budget.
     m.set_pc(m.symbol("spin").ok_or("no spin")?);
