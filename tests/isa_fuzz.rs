@@ -1,5 +1,8 @@
 //! Differential ISA fuzzer: random instruction sequences run under `qemu-riscv64` (the
-//! oracle) and under MVVM, compared register for register.
+//! oracle) and under MVVM, compared register for register. Both of MVVM's tiers are
+//! held to it: the interpreter (the native binary) and the JIT (the launcher,
+//! `dist/mvvm`, with every block compiled on its first execution, so everything the
+//! JIT translates runs as generated code).
 //!
 //! Each sequence mixes RV64IMAFDC (including compressed forms, forward branches, jumps,
 //! loads/stores, LR/SC and AMOs on a scratch area, FP CSR accesses) with Zfh, Zfhmin,
@@ -52,9 +55,10 @@
 //! saved under `tests/isa_regressions/` as a small text file (code words and initial
 //! state), which [`regressions`] replays on every run.
 //!
-//! By default a fixed set of seeds runs (6000 sequences, 3000 probes). With
-//! `MVVM_ISA_FUZZ_SECONDS=N` (or `ISA_FUZZ_SECONDS=N`) it runs random seeds for N
-//! seconds instead (`make fuzz-isa SECONDS=N`). The oracle is `MVVM_ORACLE` (default
+//! By default a fixed set of seeds runs (6000 sequences and 3000 probes against the
+//! interpreter, 1000 and 1000 against the JIT). With `MVVM_ISA_FUZZ_SECONDS=N` (or
+//! `ISA_FUZZ_SECONDS=N`) it runs random seeds against both for N seconds instead
+//! (`make fuzz-isa SECONDS=N`). The oracle is `MVVM_ORACLE` (default
 //! `qemu-riscv64`) from `PATH`; missing is a failure, not a skip.
 
 mod common;
@@ -1353,13 +1357,48 @@ fn mvvm() -> &'static Path {
     COPY.get_or_init(|| executable("mvvm", &std::fs::read(MVVM).expect("the mvvm binary")))
 }
 
-/// Runs `elf` under both emulators.
-fn run_both(elf: &[u8], name: &str) -> (Outcome, Outcome) {
+/// Which tier of MVVM the fuzzer holds against qemu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    /// The interpreter: the native `mvvm` binary.
+    Interp,
+    /// The JIT: the launcher (`dist/mvvm`, `make build`) with every block compiled on
+    /// its first execution, so that every translatable instruction of a sequence runs
+    /// as generated code.
+    Jit,
+}
+
+/// A private copy of the launcher and the JIT component (it looks for
+/// `mvvm-jit.wasm` next to itself), like [`mvvm`]'s.
+fn launcher() -> &'static Path {
+    use std::sync::OnceLock;
+    static COPY: OnceLock<PathBuf> = OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = work_dir().join("jit");
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["mvvm", "mvvm-jit.wasm"] {
+            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("dist")
+                .join(name);
+            std::fs::copy(&from, dir.join(name))
+                .unwrap_or_else(|e| panic!("{}: {e} (run make build)", from.display()));
+        }
+        dir.join("mvvm")
+    })
+}
+
+/// Runs `elf` under qemu and under MVVM's `target` tier.
+fn run_both(elf: &[u8], name: &str, target: Target) -> (Outcome, Outcome) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let file = format!("{name}-{}", N.fetch_add(1, Ordering::Relaxed));
     let path = executable(&file, elf);
     let q = run(Command::new(qemu()).args(["-cpu", QEMU_CPU]).arg(&path));
-    let m = run(Command::new(mvvm()).args(["-cpu", &mvvm_cpu()]).arg(&path));
+    let m = match target {
+        Target::Interp => run(Command::new(mvvm()).args(["-cpu", &mvvm_cpu()]).arg(&path)),
+        Target::Jit => run(Command::new(launcher())
+            .args(["--jit=on", "-jit-threshold", "1", "-cpu", &mvvm_cpu()])
+            .arg(&path)),
+    };
     let _ = std::fs::remove_file(&path);
     (q, m)
 }
@@ -1427,14 +1466,14 @@ fn compare(q: &Outcome, m: &Outcome, n: usize) -> Result<(), (usize, String)> {
 }
 
 /// Runs one sequence alone; `Some(why)` if qemu and MVVM disagree.
-fn check_one(seq: &Seq) -> Option<String> {
+fn check_one(seq: &Seq, target: Target) -> Option<String> {
     let elf = program(&[(&seq.state, seq.layout())], seq.handlers);
-    let (q, m) = run_both(&elf, "one");
+    let (q, m) = run_both(&elf, "one", target);
     compare(&q, &m, 1).err().map(|(_, why)| why)
 }
 
 /// Drops items while the mismatch persists (bounded number of runs).
-fn shrink(seq: &Seq) -> Seq {
+fn shrink(seq: &Seq, target: Target) -> Seq {
     let mut best = seq.clone();
     let mut budget = 150;
     let mut i = best.items.len();
@@ -1445,7 +1484,7 @@ fn shrink(seq: &Seq) -> Seq {
         }
         let smaller = best.without(i);
         budget -= 1;
-        if check_one(&smaller).is_some() {
+        if check_one(&smaller, target).is_some() {
             best = smaller;
         }
     }
@@ -1601,7 +1640,7 @@ fn fuzz_seconds() -> Option<u64> {
 
 /// Generates, runs and compares one program's worth of sequences (or of probes) from
 /// `seed`; on a mismatch adds a report to `reports` and saves a reproducer.
-fn fuzz_program(seed: u64, probes: bool, reports: &Mutex<Vec<String>>) {
+fn fuzz_program(seed: u64, probes: bool, target: Target, reports: &Mutex<Vec<String>>) {
     let mut rng = Rng(seed);
     let n = if probes { PROBES } else { BATCH };
     let seqs: Vec<Seq> = (0..n)
@@ -1615,7 +1654,7 @@ fn fuzz_program(seed: u64, probes: bool, reports: &Mutex<Vec<String>>) {
         .collect();
     let laid: Vec<(&State, Vec<Piece>)> = seqs.iter().map(|s| (&s.state, s.layout())).collect();
     let elf = program(&laid, probes);
-    let (q, m) = run_both(&elf, "batch");
+    let (q, m) = run_both(&elf, "batch", target);
     let Err((k, why)) = compare(&q, &m, n) else {
         return;
     };
@@ -1626,13 +1665,13 @@ fn fuzz_program(seed: u64, probes: bool, reports: &Mutex<Vec<String>>) {
         return;
     }
     let kind = if probes { "probe" } else { "sequence" };
-    let origin = format!("seed {seed:#x}, {kind} {k} of {n}");
+    let origin = format!("seed {seed:#x}, {kind} {k} of {n}, {target:?} tier");
     let mut report = format!("=== mismatch: {origin}\n");
     let seq = &seqs[k.min(n - 1)];
-    let (seq, why) = match check_one(seq) {
+    let (seq, why) = match check_one(seq, target) {
         Some(_) => {
-            let small = shrink(seq);
-            let why = check_one(&small).unwrap_or(why);
+            let small = shrink(seq, target);
+            let why = check_one(&small, target).unwrap_or(why);
             (small, why)
         }
         None => {
@@ -1649,6 +1688,19 @@ fn fuzz_program(seed: u64, probes: bool, reports: &Mutex<Vec<String>>) {
 
 #[test]
 fn qemu_vs_mvvm() {
+    fuzz(Target::Interp, FIXED_PROGRAMS, FIXED_PROBE_PROGRAMS);
+}
+
+/// The same against the JIT tier, on fewer fixed programs (every program pays for
+/// compiling its sequences); a timed run fuzzes both tiers side by side.
+#[test]
+fn qemu_vs_mvvm_jit() {
+    fuzz(Target::Jit, FIXED_PROGRAMS / 6, FIXED_PROBE_PROGRAMS / 3);
+}
+
+/// Runs `programs` fixed programs of sequences and `probe_programs` of probes (or
+/// random ones for the timed run's seconds) under qemu and `target`.
+fn fuzz(target: Target, programs: u64, probe_programs: u64) {
     let timed = fuzz_seconds();
     let base = match timed {
         Some(_) => {
@@ -1672,22 +1724,19 @@ fn qemu_vs_mvvm() {
                 let i = next.fetch_add(1, Ordering::Relaxed) as u64;
                 let (more, probes) = match deadline {
                     Some(d) => (Instant::now() < d, i % 4 == 3),
-                    None => (
-                        i < FIXED_PROGRAMS + FIXED_PROBE_PROGRAMS,
-                        i >= FIXED_PROGRAMS,
-                    ),
+                    None => (i < programs + probe_programs, i >= programs),
                 };
                 if !more || reports.lock().unwrap().len() > MAX_REPORTS * 2 {
                     break;
                 }
                 let n = if probes { PROBES } else { BATCH };
                 (if probes { &probed } else { &sequenced }).fetch_add(n, Ordering::Relaxed);
-                fuzz_program(base.wrapping_add(i), probes, &reports);
+                fuzz_program(base.wrapping_add(i), probes, target, &reports);
             });
         }
     });
     eprintln!(
-        "isa_fuzz: {} sequences and {} probes (seeds {base:#x}..) compared in {:.1} s",
+        "isa_fuzz ({target:?}): {} sequences and {} probes (seeds {base:#x}..) compared in {:.1} s",
         sequenced.into_inner(),
         probed.into_inner(),
         start.elapsed().as_secs_f64()
@@ -1714,19 +1763,23 @@ fn regressions() {
         let text = std::fs::read_to_string(path).unwrap();
         let r = parse_reproducer(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let elf = program(&[(&r.state, r.code.clone())], r.handlers);
-        let (q, m) = run_both(&elf, "replay");
-        match (compare(&q, &m, 1), &r.known) {
-            (Ok(()), None) => {}
-            (Ok(()), Some(note)) => eprintln!(
-                "{}: now agrees with qemu; drop its `known:` line ({note})",
-                path.display()
-            ),
-            (Err((_, why)), Some(note)) => {
-                eprintln!("{}: known mismatch ({note})", path.display());
-                let _ = why;
-            }
-            (Err((_, why)), None) => {
-                failures.push(format!("{}:\n{}{why}", path.display(), listing(&r.code)))
+        for target in [Target::Interp, Target::Jit] {
+            let (q, m) = run_both(&elf, "replay", target);
+            match (compare(&q, &m, 1), &r.known) {
+                (Ok(()), None) => {}
+                (Ok(()), Some(note)) => eprintln!(
+                    "{}: now agrees with qemu; drop its `known:` line ({note})",
+                    path.display()
+                ),
+                (Err((_, why)), Some(note)) => {
+                    eprintln!("{}: known mismatch ({note})", path.display());
+                    let _ = why;
+                }
+                (Err((_, why)), None) => failures.push(format!(
+                    "{} ({target:?} tier):\n{}{why}",
+                    path.display(),
+                    listing(&r.code)
+                )),
             }
         }
     }
@@ -1751,7 +1804,7 @@ fn harness_round_trips_state() {
         ],
         false,
     );
-    let (q, m) = run_both(&elf, "harness");
+    let (q, m) = run_both(&elf, "harness", Target::Interp);
     assert_eq!(compare(&q, &m, 2), Ok(()));
     let rec = fields(&m.stdout[..RECORD]);
     for r in 1..32 {
@@ -1779,7 +1832,7 @@ fn probe_harness_records_traps() {
         ],
         true,
     );
-    let (q, m) = run_both(&elf, "probe-harness");
+    let (q, m) = run_both(&elf, "probe-harness", Target::Interp);
     assert_eq!(compare(&q, &m, 3), Ok(()), "{}", m.stderr);
     for (k, (signal, a0)) in [(4, state.x[10]), (11, state.x[10]), (0, 7)]
         .into_iter()
