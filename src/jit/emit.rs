@@ -28,7 +28,10 @@
 //! Every block's code ends in a branch, so a loop whose blocks are all in the region
 //! runs as a wasm loop without leaving the function. Guest loads and stores check
 //! the address against the window and the page's permission byte, and leave to the
-//! interpreter ([`Exit::Slow`]) whatever is not a plain access inside one page.
+//! interpreter ([`Exit::Slow`]) whatever is not a plain access inside one page. One
+//! check covers a run of accesses through the same base register within a block
+//! ([`plan_checks`]): `ld a0,0(a1); ld a2,8(a1); sd a0,0(a3)` checks `a1`'s 16 bytes
+//! once, at the first load, and `a3`'s 8 at the store.
 
 use super::abi::{self, Exit, Layout};
 use super::region::Region;
@@ -80,6 +83,68 @@ pub struct Emitter<'r> {
     used: u32,
     /// Registers written (bit r), which are stored at exit.
     written: u32,
+    /// The address checks of the block being emitted ([`plan_checks`]).
+    checks: Vec<Option<Span>>,
+    /// Index in its block of the instruction being lowered.
+    index: usize,
+}
+
+/// The bytes `[base + lo, base + hi)` one check covers, relative to a base register,
+/// and the access they need: readable for loads, writable and free of decoded code
+/// for stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    lo: i64,
+    hi: i64,
+    load: bool,
+    store: bool,
+}
+
+/// Widest span one check covers: a run that would grow beyond it starts a new check,
+/// so that a check rarely fails only because its span crosses a page.
+const MAX_SPAN: i64 = 256;
+
+/// What the emitter needs to know of an instruction's memory access ahead of
+/// lowering it: `(bytes, is_store)`, or `None` for instructions without one.
+pub type AccessFn = fn(&Insn) -> Option<(u32, bool)>;
+
+/// Which accesses of a block check their addresses (`Some`: the span to check) and
+/// which are covered by an earlier check through the same base register (`None`, as
+/// for instructions without an access). A run through base `r` ends where `r` may be
+/// written, and at a block's end (the next block may be entered from elsewhere).
+pub fn plan_checks(insns: &[Insn], access: AccessFn) -> Vec<Option<Span>> {
+    let mut plan: Vec<Option<Span>> = vec![None; insns.len()];
+    // The access whose check is still open for each base register.
+    let mut open: [Option<usize>; 32] = [None; 32];
+    for (k, insn) in insns.iter().enumerate() {
+        if let Some((size, store)) = access(insn) {
+            let (base, lo) = ((insn.rs1 & 31) as usize, insn.imm as i64);
+            let hi = lo + size as i64;
+            let joined = open[base]
+                .and_then(|l| plan[l].as_mut())
+                .filter(|s| s.hi.max(hi) - s.lo.min(lo) <= MAX_SPAN);
+            match joined {
+                Some(s) => {
+                    s.lo = s.lo.min(lo);
+                    s.hi = s.hi.max(hi);
+                    s.load |= !store;
+                    s.store |= store;
+                }
+                None => {
+                    plan[k] = Some(Span {
+                        lo,
+                        hi,
+                        load: !store,
+                        store,
+                    });
+                    open[base] = Some(k);
+                }
+            }
+        }
+        // Any instruction may write its rd (stores and branches have rd = x0).
+        open[(insn.rd & 31) as usize] = None;
+    }
+    plan
 }
 
 /// A memory access the lowerings ask for: its width and the wasm instruction.
@@ -226,77 +291,77 @@ impl<'r> Emitter<'r> {
         self.leave(Exit::Jump);
     }
 
-    /// Computes the effective address `rs1 + imm` of `insn` into the address local.
-    fn address(&mut self, insn: &Insn) {
+    /// Checks the span planned for the access at the current index, if it has one:
+    /// leaves for the interpreter at `pc` unless `[rs1 + lo, rs1 + hi)` lies inside
+    /// one page of the window whose permission byte allows the accesses. One test
+    /// for the window: an address outside it looks up page 0, never accessible.
+    fn check(&mut self, insn: &Insn, pc: u64) {
+        let Some(span) = self.checks.get(self.index).copied().flatten() else {
+            return;
+        };
         self.get(insn.rs1);
-        if insn.imm != 0 {
-            self.ins().i64_const(insn.imm as i64).i64_add();
-        }
-        self.ins().local_set(ADDR);
-    }
-
-    /// Leaves for the interpreter unless `[addr, addr + size)` is naturally aligned
-    /// (so inside one page), inside the window, and on a page whose permission byte
-    /// allows the plain access: readable for a load, writable and holding no decoded
-    /// code for a store. One test: an address outside the window looks up page 0,
-    /// which is never accessible.
-    fn check(&mut self, pc: u64, size: u32, store: bool) {
+        let len = span.hi - span.lo;
         let layout = self.layout;
+        let (mask, want) = match (span.load, span.store) {
+            (true, true) => (R | W | CODE, R | W),
+            (false, true) => (W | CODE, W),
+            _ => (R, R),
+        };
         let mut s = self.ins();
-        s.i32_const(0)
+        if span.lo != 0 {
+            s.i64_const(span.lo).i64_add();
+        }
+        s.local_set(ADDR)
+            .i32_const(0)
             .local_get(ADDR)
             .i64_const(PAGE.trailing_zeros() as i64)
             .i64_shr_u()
             .i32_wrap_i64()
             .local_get(ADDR)
-            .i64_const((layout.ram_size - size as u64) as i64)
+            .i64_const((layout.ram_size - len as u64) as i64)
             .i64_gt_u()
             .select()
             .i32_const(layout.perms_base as i32)
             .i32_add()
-            .i32_load8_u(memarg(0));
-        if store {
-            s.i32_const((W | CODE) as i32)
-                .i32_and()
-                .i32_const(W as i32)
-                .i32_ne();
-        } else {
-            s.i32_const(R as i32).i32_and().i32_eqz();
-        }
-        if size > 1 {
-            s.local_get(ADDR)
-                .i32_wrap_i64()
-                .i32_const(size as i32 - 1)
-                .i32_and()
-                .i32_or();
-        }
+            .i32_load8_u(memarg(0))
+            .i32_const(mask as i32)
+            .i32_and()
+            .i32_const(want as i32)
+            .i32_ne()
+            .local_get(ADDR)
+            .i64_const(PAGE as i64 - 1)
+            .i64_and()
+            .i64_const(len)
+            .i64_add()
+            .i64_const(PAGE as i64)
+            .i64_gt_u()
+            .i32_or();
         self.if_then(|e| e.exit_to(Exit::Slow, pc));
     }
 
-    /// Pushes the component address of the checked guest address.
-    fn host_address(&mut self) {
+    /// Pushes the component address of `rs1 + imm` (inside the window: checked).
+    fn host_address(&mut self, insn: &Insn) {
+        self.get(insn.rs1);
         let base = self.layout.ram_base;
-        self.ins()
-            .local_get(ADDR)
-            .i32_wrap_i64()
-            .i32_const(base as i32)
-            .i32_add();
+        let mut s = self.ins();
+        if insn.imm != 0 {
+            s.i64_const(insn.imm as i64).i64_add();
+        }
+        s.i32_wrap_i64().i32_const(base as i32).i32_add();
     }
 
     /// `rd = load(rs1 + imm)`.
     pub fn load(&mut self, insn: &Insn, pc: u64, access: Access) {
-        self.address(insn);
-        self.check(pc, access.size, false);
-        self.host_address();
+        self.check(insn, pc);
+        self.host_address(insn);
         self.op((access.op)(memarg(0)));
         self.set(insn.rd);
     }
 
     /// `store(rs1 + imm, rs2)`.
     pub fn store(&mut self, insn: &Insn, pc: u64, access: Access) {
-        self.address(insn);
-        self.check(pc, access.size, true);
-        self.host_address();
+        self.check(insn, pc);
+        self.host_address(insn);
         self.get(insn.rs2);
         self.op((access.op)(memarg(0)));
     }
@@ -316,8 +381,17 @@ fn locals() -> [(u32, ValType); 4] {
 /// could (when it cannot, it must have emitted nothing).
 pub type LowerFn = fn(&mut Emitter<'_>, &Insn, u64) -> bool;
 
-/// Builds the module for `region`; `lower` translates single instructions.
-pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
+/// What the emitter asks of the per-instruction lowerings.
+#[derive(Clone, Copy)]
+pub struct Lowering {
+    /// Emits one instruction.
+    pub lower: LowerFn,
+    /// Its memory access, for planning checks ahead.
+    pub access: AccessFn,
+}
+
+/// Builds the module for `region`, translating single instructions with `lowering`.
+pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
     let mut e = Emitter {
         body: Vec::new(),
         labels: Vec::new(),
@@ -326,6 +400,8 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
         block: 0,
         used: 0,
         written: 0,
+        checks: Vec::new(),
+        index: 0,
     };
     let n = region.blocks.len();
     e.open(Label::Exit, |s, bt| {
@@ -356,7 +432,7 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
             e.end();
         }
         e.block = k;
-        block(&mut e, k, lower);
+        block(&mut e, k, lowering);
     }
     e.end(); // loop $top
     e.ins().unreachable();
@@ -408,17 +484,19 @@ pub fn module(region: &Region, layout: Layout, lower: LowerFn) -> Vec<u8> {
 
 /// Emits the code of block `k`: its instructions, then the edge out of it. The whole
 /// block is counted as retired on entry (as the interpreter does).
-fn block(e: &mut Emitter<'_>, k: usize, lower: LowerFn) {
+fn block(e: &mut Emitter<'_>, k: usize, lowering: Lowering) {
     let region = e.region;
     let b = &region.blocks[k];
+    e.checks = plan_checks(&b.insns, lowering.access);
     e.ins()
         .local_get(ICOUNT)
         .i64_const(b.insns.len() as i64)
         .i64_add()
         .local_set(ICOUNT);
     let mut pc = b.pc;
-    for insn in &b.insns {
-        if !lower(e, insn, pc) {
+    for (index, insn) in b.insns.iter().enumerate() {
+        e.index = index;
+        if !(lowering.lower)(e, insn, pc) {
             let reason = if insn.op == crate::isa::Opcode::Ecall {
                 Exit::Syscall
             } else {

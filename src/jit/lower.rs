@@ -8,7 +8,7 @@
 //! interpreter at that instruction ([`Exit::Interp`](super::abi::Exit), or
 //! `Syscall` for `ecall`).
 
-use super::emit::{Access, Emitter, Instruction as W, TMP};
+use super::emit::{Access, Emitter, Instruction as W, Lowering, TMP};
 use crate::isa::{Insn, Opcode};
 
 /// How an instruction becomes wasm.
@@ -188,6 +188,22 @@ const fn div(op: W<'static>, signed: bool, rem: bool, word: bool) -> Shape {
         signed,
         rem,
         word,
+    }
+}
+
+/// The lowerings, as the emitter takes them.
+pub const LOWERING: Lowering = Lowering {
+    lower,
+    access: memory_access,
+};
+
+/// `(bytes, is_store)` of `insn`'s guest memory access, if it has one that the JIT
+/// translates.
+fn memory_access(insn: &Insn) -> Option<(u32, bool)> {
+    match shape(insn.op)? {
+        Shape::Load(a) => Some((a.size, false)),
+        Shape::Store(a) => Some((a.size, true)),
+        _ => None,
     }
 }
 

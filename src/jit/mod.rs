@@ -134,7 +134,7 @@ impl Jit {
     /// or `None` when the host rejected it (the region then stays interpreted).
     pub fn compile(&mut self, region: &Region) -> Option<u32> {
         let started = Instant::now();
-        let module = emit::module(region, self.layout, lower::lower);
+        let module = emit::module(region, self.layout, lower::LOWERING);
         #[cfg(debug_assertions)]
         if let Err(e) = emit::validate(&module) {
             panic!("generated module does not validate: {e}");

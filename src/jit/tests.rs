@@ -3,7 +3,7 @@
 
 use super::abi::{Exit, Layout};
 use super::emit::{module, validate};
-use super::lower::{lower, translatable};
+use super::lower::{translatable, LOWERING};
 use super::region::{Block, Region};
 use crate::isa::{Flags, Format, Insn, Opcode, ROWS};
 
@@ -36,7 +36,7 @@ fn sample(op: Opcode, branch: i32) -> Insn {
 }
 
 fn checked(region: &Region) -> Vec<u8> {
-    let bytes = module(region, LAYOUT, lower);
+    let bytes = module(region, LAYOUT, LOWERING);
     if let Err(e) = validate(&bytes) {
         panic!("invalid module for {region:?}: {e}");
     }
@@ -291,4 +291,47 @@ fn hot_blocks_are_compiled_once_and_entered() {
     );
     code.invalidate(&mut mem, CODE, CODE + 0x1000);
     assert_eq!(counts.get().2, 1);
+}
+
+#[test]
+fn one_check_covers_a_run_of_accesses_through_a_base() {
+    use super::emit::plan_checks;
+    let access = |i: &Insn| match i.op {
+        Opcode::Ld | Opcode::Sd => Some((8, i.op == Opcode::Sd)),
+        Opcode::Lbu => Some((1, false)),
+        _ => None,
+    };
+    let code = [
+        insn(Opcode::Ld, 10, 11, 0, 8),    // 0: opens a1's check
+        insn(Opcode::Ld, 12, 11, 0, -8),   // 1: covered: the span grows to [-8, 16)
+        insn(Opcode::Sd, 0, 13, 10, 0),    // 2: opens a3's check
+        insn(Opcode::Sd, 0, 11, 12, 0),    // 3: covered, and the span now stores too
+        insn(Opcode::Addi, 11, 11, 0, 64), // 4: writes a1: its check closes
+        insn(Opcode::Lbu, 14, 11, 0, 0),   // 5: opens a new check for a1
+        insn(Opcode::Lbu, 13, 13, 0, 300), // 6: beyond MAX_SPAN of a3's: a new check...
+        insn(Opcode::Sd, 0, 13, 10, 0),    // 7: ...and the load wrote a3: a new one
+    ];
+    let plan = plan_checks(&code, access);
+    let leaders: Vec<usize> = (0..plan.len()).filter(|&k| plan[k].is_some()).collect();
+    assert_eq!(leaders, [0, 2, 5, 6, 7]);
+    assert_eq!(
+        format!("{:?}", plan[0].unwrap()),
+        "Span { lo: -8, hi: 16, load: true, store: true }"
+    );
+    assert_eq!(
+        format!("{:?}", plan[2].unwrap()),
+        "Span { lo: 0, hi: 8, load: false, store: true }"
+    );
+    // Every plan yields a valid module.
+    let region = Region {
+        blocks: vec![Block {
+            pc: 0x1000,
+            insns: code
+                .iter()
+                .copied()
+                .chain([insn(Opcode::Jal, 0, 0, 0, 0)])
+                .collect(),
+        }],
+    };
+    checked(&region);
 }
