@@ -2,7 +2,8 @@
 //! them into `build/guests/`) paused with `-pause-at` at several instruction counts
 //! and resumed with `-restore` must produce exactly the output and exit status of
 //! the uninterrupted run; `-snapshot-at` must not change a run; bad snapshot bytes
-//! must give a clean error; the embedding API must snapshot and restore too.
+//! must give a clean error; the embedding API must snapshot and restore too,
+//! threads included.
 //! Threaded programs are paused at many points, where other threads run and wait
 //! in futexes or for pipes, and must resume on the same schedule: the resumed run
 //! retires exactly as many instructions as the uninterrupted one (for programs
@@ -336,11 +337,10 @@ fn stats(stderr: &str) -> Option<u64> {
 
 /// What a snapshot holds besides the running thread: (other threads, threads
 /// blocked in a futex, threads waiting for a descriptor).
-fn thread_states(snap: &Path) -> (usize, usize, usize) {
+fn thread_states(bytes: &[u8]) -> (usize, usize, usize) {
     use mvvm::linux::thread::Wait;
-    let bytes = std::fs::read(snap).expect("snapshot written");
     let opts = mvvm::machine::Options::default();
-    let m = mvvm::machine::Machine::restore(&bytes, &opts).expect("restores");
+    let m = mvvm::machine::Machine::restore(bytes, &opts).expect("restores");
     let q = &m.os.threads.queue;
     let count = |f: fn(&Wait) -> bool| q.iter().filter(|t| f(&t.wait)).count();
     (
@@ -372,7 +372,7 @@ fn check_threaded(binary: &str, exact: bool) -> Vec<(usize, usize, usize)> {
         let at = total * k / 10;
         let first = run(&[format!("-pause-at={at}:{snap_arg}")]);
         assert_eq!(first.code, Some(0), "{binary} at {at}: {}", first.stderr);
-        states.push(thread_states(&snap));
+        states.push(thread_states(&std::fs::read(&snap).expect("written")));
         let second = mvvm(&["-d", "stats", "-restore", &snap_arg], &dir.0, None);
         let mut joined = first.stdout.clone();
         joined.extend_from_slice(&second.stdout);
@@ -448,4 +448,27 @@ fn embedding_api_snapshots_and_restores() {
         Err(Error::BadSnapshot(msg)) => assert!(!msg.is_empty()),
         _ => panic!("junk restored"),
     }
+}
+
+/// Through the embedding API, a threaded process restored from a snapshot and run
+/// with the same budgets follows the original's schedule to the same end.
+#[test]
+fn embedding_api_restores_threads() {
+    let elf = std::fs::read(guest("pipes.static")).unwrap();
+    let mut m = Embedded::create(&elf, Config::default()).expect("loads");
+    let finish = |m: &mut Embedded| loop {
+        match m.run(100_000) {
+            Event::BudgetSpent => {}
+            e => break e,
+        }
+    };
+    for _ in 0..20 {
+        assert_eq!(m.run(100_000), Event::BudgetSpent);
+    }
+    let snap = m.snapshot().expect("snapshot");
+    assert_eq!(thread_states(&snap).0, 1, "a second thread");
+    let end = finish(&mut m);
+    let mut r = Embedded::restore(&snap).expect("restore");
+    assert_eq!(finish(&mut r), end);
+    assert_eq!(m.instructions(), r.instructions());
 }
