@@ -1201,7 +1201,7 @@ pub(crate) fn take_planned(m: &mut Machine) -> bool {
         _ => return false,
     }
     let result = save(m, &[]);
-    // Inside a parked call: the next round ends it, try again then.
+    // A thread switch still pending: the next round performs it, try again then.
     if result == Err(SnapshotError::Busy) {
         return false;
     }
