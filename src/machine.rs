@@ -163,9 +163,6 @@ pub enum Stop {
     Syscall(u64),
 }
 
-/// Blocks run between checks for pending events.
-const BUDGET: u64 = 1 << 16;
-
 impl Machine {
     /// A machine with an empty address space; `cwd` is the guest's working directory.
     pub fn new(opts: &Options, cwd: String) -> Result<Machine, String> {
@@ -280,18 +277,19 @@ impl Machine {
 
     /// Runs the program to its end.
     pub fn run(&mut self) -> ExitStatus {
-        let budget = if self.log.per_block() { 1 } else { BUDGET };
+        let quantum = if self.log.per_block() {
+            1
+        } else {
+            thread::QUANTUM
+        };
         loop {
             if self.log.per_block() {
                 self.log_block();
             }
-            let blocks = crate::snapshot::budget(self, budget);
+            let slice = self.os.threads.slice.clamp(1, quantum);
+            let blocks = crate::snapshot::budget(self, slice);
             let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
-            // A budget cut short for a snapshot is no scheduling point: the run goes
-            // on exactly as it would without the snapshot.
-            if trap.is_some() || blocks == budget {
-                self.handle(trap);
-            }
+            self.after_blocks(trap, blocks, slice);
             if let Some(status) = self.os.exit {
                 crate::snapshot::report_missed(self);
                 return self.finish(status);
@@ -299,6 +297,19 @@ impl Machine {
             if crate::snapshot::take_planned(self) {
                 return self.finish(ExitStatus::Exited(0));
             }
+        }
+    }
+
+    /// Accounts for `blocks` run out of the running thread's `slice` and handles
+    /// `trap`. A round that stopped short of the slice without a trap (cut for a
+    /// snapshot or by an embedder's budget) is no scheduling point: the rest of
+    /// the slice follows, so the run goes on exactly as an uncut one.
+    fn after_blocks(&mut self, trap: Option<Trap>, blocks: u64, slice: u64) {
+        if trap.is_some() || blocks >= slice {
+            self.os.threads.slice = thread::QUANTUM;
+            self.handle(trap);
+        } else {
+            self.os.threads.slice = slice - blocks;
         }
     }
 
@@ -328,7 +339,6 @@ impl Machine {
     pub fn run_for(&mut self, budget: u64, breakpoints: &BTreeSet<u64>) -> Stop {
         let end = self.hart.instret.saturating_add(budget);
         let mut first = true;
-        let mut steps = 0u64;
         loop {
             if let Some(status) = self.os.exit {
                 return Stop::Exited(status);
@@ -340,7 +350,8 @@ impl Machine {
             if left == 0 {
                 return Stop::Budget;
             }
-            let mut blocks = (left / interp::MAX_BLOCK as u64).min(BUDGET);
+            let slice = self.os.threads.slice.clamp(1, thread::QUANTUM);
+            let mut blocks = (left / interp::MAX_BLOCK as u64).min(slice);
             if !breakpoints.is_empty() && blocks > 0 {
                 // One block when no breakpoint is inside it (its first instruction
                 // was checked above; generated code would skip them all), else
@@ -368,15 +379,8 @@ impl Machine {
                 Some(Trap::Ecall) if self.intercepted.contains(&self.hart.x[17]) => {
                     return Stop::Syscall(self.hart.x[17]);
                 }
-                // Single instructions and blocks: the scheduling point comes every
-                // BUDGET of them.
-                None if blocks <= 1 => {
-                    steps += 1;
-                    if steps.is_multiple_of(BUDGET) {
-                        self.handle(None);
-                    }
-                }
-                trap => self.handle(trap),
+                // A single instruction counts as a block of the slice.
+                trap => self.after_blocks(trap, blocks.max(1), slice),
             }
         }
     }

@@ -1,29 +1,47 @@
-//! Snapshots: a whole single-threaded guest process to bytes and back, so that a
-//! run can be paused, stored, resumed later or on another host, or forked.
+//! Snapshots: a whole guest process, all its threads included, to bytes and back,
+//! so that a run can be paused, stored, resumed later or on another host, or
+//! forked.
 //!
 //! # What is saved
 //!
-//! The hart (x, f, pc, fflags, frm, the LR reservation, instret), the CPU's
-//! extension set, the address space (the window size, every mapping with its
-//! permissions and kind, the bytes of every mapped page that is not all zero, the
-//! program break and the mmap placement top), and the Linux state: cwd, exe,
-//! sysroot, umask, comm, argv/envp/auxv, the thread id (and the next one),
-//! `clear_child_tid`, the signal dispositions, mask, pending signals, alternate
-//! stack, interval timers (as time left) and the sigreturn trampoline, and the
-//! descriptor table. Decoded code and JIT output are not saved: they are rebuilt
-//! on demand after a restore.
+//! The running thread's hart (x, f, pc, fflags, frm, the LR reservation, and the
+//! process's instret), the CPU's extension set, the address space (the window
+//! size, every mapping with its permissions and kind, the bytes of every mapped
+//! page that is not all zero, the program break and the mmap placement top), and
+//! the Linux state: cwd, exe, sysroot, umask, comm, argv/envp/auxv, the running
+//! thread's id and `clear_child_tid` (and the next thread id), the signal
+//! dispositions, mask, pending signals, alternate stack, interval timers and the
+//! sigreturn trampoline, the other threads and the descriptor table. Decoded code
+//! and JIT output are not saved: they are rebuilt on demand after a restore.
+//!
+//! Threads: the green threads waiting their turn, in round-robin order, each with
+//! its tid, registers, signal mask, `clear_child_tid` and what it waits for (a
+//! futex address and bitset, or descriptor I/O), the parked poll-family calls
+//! (their deadline and the mask to restore), and the blocks left in the running
+//! thread's time slice. A restored run therefore switches threads at the same
+//! points as the uninterrupted one and prints the same; with the JIT on (the
+//! launcher only) the slice is counted partly in compiled loop iterations, so
+//! there the schedule after a restore may differ. Deadlines (futex and poll
+//! timeouts, interval timers, timerfds) are saved as the time left until them, so
+//! a restored process waits out the rest of each from the moment it is restored;
+//! an absolute realtime futex or timerfd deadline thus follows the restoring
+//! host's clock only as far as the time left goes.
 //!
 //! Descriptors that can be restored: stdin/stdout/stderr (the host's streams of the
 //! restoring process; a regular-file stdin is repositioned to the offset the guest
-//! had reached, so resuming with the same input file works), host files (reopened
+//! had reached, so resuming with the same input file works; in-memory streams of an
+//! embedder's machine are saved whole: the input and the output not taken yet), host files (reopened
 //! by guest path with the same access mode, `O_APPEND` and offset; the file must
 //! still exist), directories (path, listing and position), `/dev/null`, `zero`,
 //! `full`, `random`, generated `/proc` contents, pipes and socket pairs (buffers
-//! included), signalfds and memfds. eventfds, timerfds and epoll instances are
-//! refused with [`SnapshotError::Unsupported`] naming the kind, and so is a process
-//! with more than one thread. Shared open file descriptions (`dup`) stay shared.
+//! included), signalfds, memfds, eventfds (counter, semaphore mode), timerfds
+//! (clock, time left, interval, unread and total expirations, counted up to the
+//! moment of the snapshot) and epoll instances (their interest lists, in order,
+//! with each item's state; items refer to open file descriptions, and items of
+//! files already closed are dropped). Shared open file descriptions (`dup`, epoll
+//! items) stay shared.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! All integers are little-endian.
 //!
@@ -37,25 +55,33 @@
 //!
 //! The sections come in a fixed order: `CONF` (window size, stack size, CPU,
 //! sysroot), `HART`, `MEMS` (break, mmap top, mappings), `PAGE` (address and 4096
-//! bytes per saved page), `OS__` (process identity and paths), `SIGS`, `FDS_`
+//! bytes per saved page), `OS__` (process identity and paths), `SIGS`, `THRD`
+//! (the time slice left, the waiting threads, the parked calls by tid), `FDS_`
 //! (open file descriptions, then descriptor slots that refer to them by index),
 //! `SYMS` (symbols an embedder keeps with the snapshot). Strings and byte lists
-//! are a u64 length then the bytes, optional values a 0/1 byte then the value.
+//! are a u64 length then the bytes, optional values a 0/1 byte then the value,
+//! deadlines an optional u64 of nanoseconds left. Version 1 had no `THRD` section
+//! and no eventfd, timerfd or epoll descriptors; it is not read.
 //!
 //! Reading never trusts a length: each is checked against the bytes left before
 //! anything is allocated, each section must be consumed exactly, and every value
-//! is range-checked, so truncated, corrupted or foreign bytes give a
-//! [`SnapshotError`], never a panic.
+//! is range-checked (thread ids are unique and below the next one, parked calls
+//! belong to a thread, epoll items name a description of the snapshot), so
+//! truncated, corrupted or foreign bytes give a [`SnapshotError`], never a panic.
 
 use crate::hart::Hart;
 use crate::isa::ExtSet;
 use crate::linux::abi::siginfo;
+use crate::linux::event;
 use crate::linux::fd::{self, FileRef, Kind, OpenFile, Pipe, PipeEnd};
+use crate::linux::poll::{Epoll, Item, Retry};
 use crate::linux::signal::{Itimer, Pending, SigAction, NSIG};
+use crate::linux::thread::{self, Thread, Wait};
+use crate::linux::PID;
 use crate::machine::{Machine, Options};
 use crate::mem::{self, Mem, VmaKind, PAGE};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -63,7 +89,7 @@ use std::time::{Duration, Instant};
 /// The first bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"MVVMSNAP";
 /// The format written, and the only one read.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Why a snapshot could not be taken or restored.
@@ -79,11 +105,12 @@ pub enum SnapshotError {
     Checksum,
     /// The payload is well-formed but a value in it is not.
     Corrupt(String),
-    /// The process holds state this version cannot save (a second thread, an
-    /// epoll instance, ...).
+    /// The process holds state this version cannot save (a process that has
+    /// ended, a host file whose offset cannot be read, ...).
     Unsupported(String),
-    /// The process is in the middle of something (a parked system call); try again
-    /// at a later point.
+    /// The process is between a system call and the thread switch it asked for
+    /// (never the case where the run loop and the embedding API take snapshots);
+    /// try again at a later point.
     Busy,
     /// Something the snapshot refers to cannot be recreated on this host.
     Restore(String),
@@ -248,15 +275,7 @@ pub fn save(m: &Machine, symbols: &[(String, u64)]) -> Result<Vec<u8>> {
     p.section(b"CONF", w);
 
     let mut w = Writer::default();
-    let h = &m.hart;
-    for v in h.x.iter().chain(h.f.iter()) {
-        w.u64(*v);
-    }
-    w.u64(h.pc);
-    w.u8(h.fflags);
-    w.u8(h.frm);
-    w.opt_u64(h.reservation);
-    w.u64(h.instret);
+    w.hart(&m.hart);
     p.section(b"HART", w);
 
     let mut w = Writer::default();
@@ -322,9 +341,17 @@ pub fn save(m: &Machine, symbols: &[(String, u64)]) -> Result<Vec<u8>> {
         w.u64(nr);
     }
     w.opt_u64(stdin_offset());
+    // In-memory standard streams (embedders): the input and what is not taken yet.
+    w.u8(os.stdio.is_some() as u8);
+    if let Some(io) = &os.stdio {
+        w.bytes(&io.stdin);
+        w.bytes(&io.stdout.borrow());
+        w.bytes(&io.stderr.borrow());
+    }
     p.section(b"OS__", w);
 
     p.section(b"SIGS", save_signals(m));
+    p.section(b"THRD", save_threads(m));
     p.section(b"FDS_", save_fds(m)?);
 
     let mut w = Writer::default();
@@ -354,6 +381,25 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    /// A point in time as the nanoseconds left until it: an `Instant` means
+    /// nothing after a restart or on another host.
+    fn opt_deadline(&mut self, d: Option<Instant>, now: Instant) {
+        self.opt_u64(d.map(|d| nanos(d.saturating_duration_since(now))));
+    }
+    fn hart(&mut self, h: &Hart) {
+        for v in h.x.iter().chain(h.f.iter()) {
+            self.u64(*v);
+        }
+        self.u64(h.pc);
+        self.u8(h.fflags);
+        self.u8(h.frm);
+        self.opt_u64(h.reservation);
+        self.u64(h.instret);
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl Reader<'_> {
@@ -364,6 +410,27 @@ impl Reader<'_> {
             None
         })
     }
+    /// A deadline written by [`Writer::opt_deadline`], from now on.
+    fn opt_deadline(&mut self) -> Result<Option<Instant>> {
+        Ok(self
+            .opt_u64()?
+            .map(|left| crate::linux::signal::after(Duration::from_nanos(left))))
+    }
+    fn hart(&mut self) -> Result<Hart> {
+        let mut h = Hart::default();
+        for v in h.x.iter_mut().chain(h.f.iter_mut()) {
+            *v = self.u64()?;
+        }
+        h.pc = self.u64()?;
+        h.fflags = self.u8()?;
+        h.frm = self.u8()?;
+        h.reservation = self.opt_u64()?;
+        h.instret = self.u64()?;
+        if h.x[0] != 0 || h.fflags > 0x1f || h.frm > 7 {
+            return corrupt("registers");
+        }
+        Ok(h)
+    }
 }
 
 /// Refuses what this version cannot save.
@@ -373,14 +440,8 @@ fn check_saveable(m: &Machine) -> Result<()> {
             "a process that has ended".into(),
         ));
     }
-    let others = m.os.threads.queue.len();
-    if others > 0 {
-        return Err(SnapshotError::Unsupported(format!(
-            "a process with {} threads (only single-threaded processes)",
-            others + 1
-        )));
-    }
-    if m.os.threads.request.is_some() || !m.os.waits.is_empty() {
+    // The run loop performs a requested switch before it could get here.
+    if m.os.threads.request.is_some() {
         return Err(SnapshotError::Busy);
     }
     Ok(())
@@ -407,9 +468,55 @@ fn save_signals(m: &Machine) -> Writer {
     w.opt_u64(s.trampoline);
     let now = Instant::now();
     for t in &s.itimers {
-        // Instants mean nothing on another host: keep the time left.
-        w.opt_u64(t.map(|t| t.next.saturating_duration_since(now).as_nanos() as u64));
-        w.u64(t.map_or(0, |t| t.interval.as_nanos() as u64));
+        w.opt_deadline(t.map(|t| t.next), now);
+        w.u64(t.map_or(0, |t| nanos(t.interval)));
+    }
+    w
+}
+
+/// The threads other than the running one in round-robin order, with what each
+/// waits for, then the poll-family calls parked between their runs.
+fn save_threads(m: &Machine) -> Writer {
+    let threads = &m.os.threads;
+    let now = Instant::now();
+    let mut w = Writer::default();
+    w.u64(threads.slice);
+    w.u64(threads.queue.len() as u64);
+    for t in &threads.queue {
+        w.u64(t.tid);
+        w.hart(&t.hart);
+        w.u64(t.sigmask);
+        w.u64(t.clear_child_tid);
+        match t.wait {
+            Wait::None => w.u8(0),
+            Wait::Futex {
+                addr,
+                bitset,
+                deadline,
+            } => {
+                w.u8(1);
+                w.u64(addr);
+                w.u32(bitset);
+                w.opt_deadline(deadline, now);
+            }
+            Wait::Io {
+                deadline,
+                interruptible,
+            } => {
+                w.u8(2);
+                w.opt_deadline(deadline, now);
+                w.u8(interruptible as u8);
+            }
+        }
+    }
+    // In tid order: the same process gives the same bytes.
+    let mut waits: Vec<(&u64, &Retry)> = m.os.waits.0.iter().collect();
+    waits.sort_unstable_by_key(|(tid, _)| **tid);
+    w.u64(waits.len() as u64);
+    for (tid, r) in waits {
+        w.u64(*tid);
+        w.opt_deadline(r.deadline, now);
+        w.opt_u64(r.mask);
     }
     w
 }
@@ -507,10 +614,63 @@ fn save_fds(m: &Machine) -> Result<Writer> {
                 fw.bytes(&mf.data);
                 fw.u64(mf.pos);
             }
-            Kind::Event(_) => return refuse("eventfd"),
-            Kind::Timer(_) => return refuse("timerfd"),
-            Kind::Epoll(_) => return refuse("epoll"),
-            Kind::Sink(_) => return refuse("in-memory output"),
+            Kind::Event(e) => {
+                fw.u8(14);
+                fw.u64(e.count);
+                fw.u8(e.semaphore as u8);
+                fw.u64(e.gens.0);
+                fw.u64(e.gens.1);
+            }
+            Kind::Timer(t) => {
+                // Expirations already due are counted now: the time left cannot
+                // say how many intervals have passed.
+                let now = Instant::now();
+                let (due, next) = t.due(now);
+                fw.u8(15);
+                fw.u32(t.clock as u32);
+                fw.opt_deadline(next, now);
+                fw.u64(nanos(t.interval));
+                fw.u64(t.ticks.saturating_add(due));
+                fw.u64(t.total.wrapping_add(due));
+            }
+            Kind::Epoll(ep) => {
+                // Items whose file is closed are invisible: they are left out.
+                let live: Vec<_> = ep
+                    .items
+                    .iter()
+                    .filter_map(|it| Some((it, it.file.upgrade()?)))
+                    .collect();
+                fw.u8(16);
+                fw.u64(live.len() as u64);
+                for (it, target) in live {
+                    let Some(&idx) = file_index.get(&Rc::as_ptr(&target)) else {
+                        return refuse("epoll (watching a file no descriptor names)");
+                    };
+                    fw.u32(it.fd as u32);
+                    fw.u64(idx);
+                    fw.u32(it.events);
+                    fw.u64(it.data);
+                    match it.seen {
+                        Some((input, output)) => {
+                            fw.u8(1);
+                            fw.u64(input);
+                            fw.u64(output);
+                        }
+                        None => fw.u8(0),
+                    }
+                    fw.u8(it.disarmed as u8);
+                }
+            }
+            Kind::Sink(sink) => {
+                let stdio = m.os.stdio.as_ref();
+                let stream = match stdio {
+                    Some(io) if Rc::ptr_eq(sink, &io.stdout) => 1,
+                    Some(io) if Rc::ptr_eq(sink, &io.stderr) => 2,
+                    _ => return refuse("in-memory output of no stream"),
+                };
+                fw.u8(17);
+                fw.u8(stream);
+            }
         }
     }
     let mut w = Writer::default();
@@ -626,20 +786,8 @@ pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>
     .map_err(SnapshotError::Restore)?;
 
     let mut s = r.section(b"HART")?;
-    let mut h = Hart::default();
-    for v in h.x.iter_mut().chain(h.f.iter_mut()) {
-        *v = s.u64()?;
-    }
-    h.pc = s.u64()?;
-    h.fflags = s.u8()?;
-    h.frm = s.u8()?;
-    h.reservation = s.opt_u64()?;
-    h.instret = s.u64()?;
+    m.hart = s.hart()?;
     s.end()?;
-    if h.x[0] != 0 || h.fflags > 0x1f || h.frm > 7 {
-        return corrupt("registers");
-    }
-    m.hart = h;
 
     let mut s = r.section(b"MEMS")?;
     load_mem(&mut s, &mut m.mem)?;
@@ -681,13 +829,31 @@ pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>
         os.reported.insert(s.u64()?);
     }
     let stdin_off = s.opt_u64()?;
+    if s.bool()? {
+        let stdin = s.bytes()?.to_vec();
+        let [stdout, stderr] = [s.bytes()?.to_vec(), s.bytes()?.to_vec()];
+        os.stdio = Some(fd::MemoryStdio {
+            stdin,
+            stdout: Rc::new(RefCell::new(stdout)),
+            stderr: Rc::new(RefCell::new(stderr)),
+        });
+    }
     s.end()?;
     if !os.cwd.starts_with('/') {
         return corrupt("working directory");
     }
+    if !(PID..=MAX_TID).contains(&os.threads.next_tid)
+        || !(1..os.threads.next_tid).contains(&os.threads.current)
+    {
+        return corrupt("thread id");
+    }
 
     let mut s = r.section(b"SIGS")?;
     load_signals(&mut s, &mut m)?;
+    s.end()?;
+
+    let mut s = r.section(b"THRD")?;
+    load_threads(&mut s, &mut m)?;
     s.end()?;
 
     let mut s = r.section(b"FDS_")?;
@@ -769,12 +935,67 @@ fn load_signals(s: &mut Reader, m: &mut Machine) -> Result<()> {
     sig.saved_mask = s.opt_u64()?;
     sig.trampoline = s.opt_u64()?;
     for t in sig.itimers.iter_mut() {
-        let left = s.opt_u64()?;
+        let next = s.opt_deadline()?;
         let interval = Duration::from_nanos(s.u64()?);
-        *t = left.map(|left| Itimer {
-            next: crate::linux::signal::after(Duration::from_nanos(left)),
-            interval,
+        *t = next.map(|next| Itimer { next, interval });
+    }
+    Ok(())
+}
+
+/// Largest thread id a snapshot may hold (`pid_t` is an `int`).
+const MAX_TID: u64 = i32::MAX as u64;
+
+fn load_threads(s: &mut Reader, m: &mut Machine) -> Result<()> {
+    let threads = &mut m.os.threads;
+    threads.slice = s.u64()?;
+    if !(1..=thread::QUANTUM).contains(&threads.slice) {
+        return corrupt("scheduler slice");
+    }
+    let mut tids = HashSet::from([threads.current]);
+    // Each thread holds at least its registers.
+    for _ in 0..s.count(64 * 8)? {
+        let tid = s.u64()?;
+        let hart = s.hart()?;
+        let (sigmask, clear_child_tid) = (s.u64()?, s.u64()?);
+        let wait = match s.u8()? {
+            0 => Wait::None,
+            1 => {
+                let (addr, bitset, deadline) = (s.u64()?, s.u32()?, s.opt_deadline()?);
+                if addr % 4 != 0 || bitset == 0 {
+                    return corrupt("futex wait");
+                }
+                Wait::Futex {
+                    addr,
+                    bitset,
+                    deadline,
+                }
+            }
+            2 => {
+                let deadline = s.opt_deadline()?;
+                Wait::Io {
+                    deadline,
+                    interruptible: s.bool()?,
+                }
+            }
+            _ => return corrupt("thread wait"),
+        };
+        if tid >= threads.next_tid || !tids.insert(tid) {
+            return corrupt("thread id");
+        }
+        threads.queue.push_back(Thread {
+            tid,
+            hart,
+            sigmask,
+            clear_child_tid,
+            wait,
         });
+    }
+    let waits = &mut m.os.waits.0;
+    for _ in 0..s.count(10)? {
+        let (tid, deadline, mask) = (s.u64()?, s.opt_deadline()?, s.opt_u64()?);
+        if !tids.contains(&tid) || waits.insert(tid, Retry { deadline, mask }).is_some() {
+            return corrupt("parked call");
+        }
     }
     Ok(())
 }
@@ -812,6 +1033,8 @@ fn load_fds(s: &mut Reader, m: &mut Machine) -> Result<()> {
         })
     };
     let mut files = Vec::new();
+    // Epoll instances with their items; the files the items watch may come later.
+    let mut epolls = Vec::new();
     for _ in 0..s.count(13)? {
         let path = s.string()?;
         let flags = s.u32()?;
@@ -854,11 +1077,84 @@ fn load_fds(s: &mut Reader, m: &mut Machine) -> Result<()> {
             13 => {
                 let data = s.bytes()?.to_vec();
                 let pos = s.u64()?;
-                Kind::Mem(crate::linux::event::MemFile { data, pos })
+                Kind::Mem(event::MemFile { data, pos })
+            }
+            14 => {
+                let (count, semaphore) = (s.u64()?, s.bool()?);
+                if count > event::EVENTFD_MAX {
+                    return corrupt("eventfd counter");
+                }
+                Kind::Event(event::EventFd {
+                    count,
+                    semaphore,
+                    gens: (s.u64()?, s.u64()?),
+                })
+            }
+            15 => {
+                let clock = s.u32()? as i32;
+                if ![
+                    event::CLOCK_REALTIME,
+                    event::CLOCK_MONOTONIC,
+                    event::CLOCK_BOOTTIME,
+                ]
+                .contains(&clock)
+                {
+                    return corrupt("timerfd clock");
+                }
+                Kind::Timer(event::TimerFd {
+                    clock,
+                    next: s.opt_deadline()?,
+                    interval: Duration::from_nanos(s.u64()?),
+                    ticks: s.u64()?,
+                    total: s.u64()?,
+                })
+            }
+            16 => {
+                let mut items = Vec::new();
+                for _ in 0..s.count(26)? {
+                    let (fd, idx, events, data) = (s.u32()? as i32, s.u64()?, s.u32()?, s.u64()?);
+                    let seen = if s.bool()? {
+                        Some((s.u64()?, s.u64()?))
+                    } else {
+                        None
+                    };
+                    items.push((fd, idx, events, data, seen, s.bool()?));
+                }
+                epolls.push((files.len(), items));
+                Kind::Epoll(Epoll::default())
+            }
+            17 => {
+                let io = m.os.stdio.as_ref();
+                let io = io.ok_or_else(|| SnapshotError::Corrupt("in-memory output".into()))?;
+                match s.u8()? {
+                    1 => Kind::Sink(io.stdout.clone()),
+                    2 => Kind::Sink(io.stderr.clone()),
+                    _ => return corrupt("in-memory output stream"),
+                }
             }
             _ => return corrupt("descriptor kind"),
         };
         files.push(OpenFile::new(kind, path, flags));
+    }
+    for (at, items) in epolls {
+        let mut list = Vec::new();
+        for (fd, idx, events, data, seen, disarmed) in items {
+            let target = files
+                .get(idx as usize)
+                .filter(|_| idx as usize != at)
+                .ok_or_else(|| SnapshotError::Corrupt("epoll item".into()))?;
+            list.push(Item {
+                fd,
+                file: Rc::downgrade(target),
+                events,
+                data,
+                seen,
+                disarmed,
+            });
+        }
+        if let Kind::Epoll(ep) = &mut files[at].borrow_mut().kind {
+            ep.items = list;
+        }
     }
     let mut table = fd::FdTable::default();
     for _ in 0..s.count(13)? {
@@ -941,7 +1237,7 @@ pub(crate) fn take_planned(m: &mut Machine) -> bool {
         _ => return false,
     }
     let result = save(m, &[]);
-    // Inside a parked call: the next round ends it, try again then.
+    // A thread switch still pending: the next round performs it, try again then.
     if result == Err(SnapshotError::Busy) {
         return false;
     }
@@ -972,5 +1268,222 @@ pub(crate) fn report_missed(m: &Machine) {
             "mvvm: no snapshot written to {}: the program ended after {} instructions",
             p.path, m.hart.instret
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linux::{event, poll, Args};
+    use std::collections::VecDeque;
+
+    fn machine() -> Machine {
+        let opts = Options {
+            mem_size: 1 << 20,
+            jit_threshold: 0,
+            ..Options::default()
+        };
+        Machine::new(&opts, "/".into()).expect("machine")
+    }
+
+    fn round_trip(m: &Machine) -> Result<Machine> {
+        let bytes = save(m, &[])?;
+        load(&bytes, &Options::default()).map(|(m, _)| m)
+    }
+
+    /// Seconds from now until `d` (negative if past).
+    fn secs_left(d: Option<Instant>) -> f64 {
+        d.expect("a deadline")
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    fn threads(m: &mut Machine) {
+        let now = Instant::now();
+        let mut hart = Hart::default();
+        hart.x[5] = 7;
+        hart.pc = 0x1234;
+        let thread = |tid, wait| Thread {
+            tid,
+            hart: hart.clone(),
+            sigmask: tid * 3,
+            clear_child_tid: tid * 8,
+            wait,
+        };
+        let q = VecDeque::from([
+            thread(1003, Wait::None),
+            thread(
+                1001,
+                Wait::Futex {
+                    addr: 0x1000,
+                    bitset: 0xff,
+                    deadline: Some(now + Duration::from_secs(50)),
+                },
+            ),
+            thread(
+                1002,
+                Wait::Io {
+                    deadline: None,
+                    interruptible: true,
+                },
+            ),
+        ]);
+        let t = &mut m.os.threads;
+        t.queue = q;
+        t.next_tid = 1004;
+        t.slice = 1234;
+        m.os.waits.0.insert(
+            1002,
+            Retry {
+                deadline: Some(now + Duration::from_secs(30)),
+                mask: Some(0x55),
+            },
+        );
+    }
+
+    #[test]
+    fn threads_and_their_waits_round_trip() {
+        let mut m = machine();
+        threads(&mut m);
+        let r = round_trip(&m).expect("restores");
+        let (a, b) = (&m.os.threads, &r.os.threads);
+        assert_eq!((b.current, b.next_tid, b.slice), (a.current, 1004, 1234));
+        assert_eq!(a.queue.len(), b.queue.len());
+        for (x, y) in a.queue.iter().zip(&b.queue) {
+            assert_eq!(
+                (x.tid, x.sigmask, x.clear_child_tid),
+                (y.tid, y.sigmask, y.clear_child_tid)
+            );
+            assert_eq!((x.hart.x, x.hart.pc), (y.hart.x, y.hart.pc));
+            match (x.wait, y.wait) {
+                (
+                    Wait::Futex { deadline, .. },
+                    Wait::Futex {
+                        addr,
+                        bitset,
+                        deadline: d,
+                    },
+                ) => {
+                    assert_eq!((addr, bitset), (0x1000, 0xff));
+                    assert!((secs_left(deadline) - secs_left(d)).abs() < 5.0);
+                }
+                (w, v) => assert_eq!(w, v),
+            }
+        }
+        let retry = r.os.waits.0.get(&1002).expect("parked call kept");
+        assert_eq!(retry.mask, Some(0x55));
+        assert!((25.0..=30.0).contains(&secs_left(retry.deadline)));
+    }
+
+    #[test]
+    fn impossible_thread_states_are_corrupt() {
+        let breakers: [fn(&mut Machine); 7] = [
+            |m| m.os.threads.queue[1].tid = 1003,
+            |m| m.os.threads.queue[1].tid = m.os.threads.current,
+            |m| m.os.threads.next_tid = 1003,
+            |m| m.os.threads.current = 0,
+            |m| m.os.threads.slice = 0,
+            |m| {
+                m.os.waits.0.insert(
+                    999,
+                    Retry {
+                        deadline: None,
+                        mask: None,
+                    },
+                );
+            },
+            |m| {
+                m.os.threads.queue[1].wait = Wait::Futex {
+                    addr: 2,
+                    bitset: 1,
+                    deadline: None,
+                }
+            },
+        ];
+        for (i, f) in breakers.into_iter().enumerate() {
+            let mut m = machine();
+            threads(&mut m);
+            f(&mut m);
+            assert!(
+                matches!(round_trip(&m), Err(SnapshotError::Corrupt(_))),
+                "case {i}"
+            );
+        }
+    }
+
+    fn call(
+        m: &mut Machine,
+        f: fn(&mut Machine, &Args) -> crate::linux::SysResult,
+        a: [u64; 6],
+    ) -> i32 {
+        f(m, &Args(a)).expect("system call") as i32
+    }
+
+    #[test]
+    fn event_files_round_trip_with_shared_identity() {
+        const EPOLLIN: u64 = 1;
+        const EPOLLET: u64 = 1 << 31;
+        let mut m = machine();
+        m.mem.map(0x10000, PAGE, mem::R | mem::W, VmaKind::Anon);
+        let efd = call(&mut m, event::eventfd2, [5, 1, 0, 0, 0, 0]);
+        let tfd = call(&mut m, event::timerfd_create, [1, 0, 0, 0, 0, 0]);
+        let gone = call(&mut m, event::eventfd2, [0, 0, 0, 0, 0, 0]);
+        let (rx, _tx) = PipeEnd::pair();
+        let pipe = OpenFile::new(Kind::Pipe(rx), "pipe:[1]".into(), 0);
+        let p = m.os.fds.insert(pipe.clone(), false).unwrap();
+        let dup = m.os.fds.insert(pipe, true).unwrap();
+        let ep = call(&mut m, poll::epoll_create1, [0; 6]);
+        let outer = call(&mut m, poll::epoll_create1, [0; 6]);
+        let add = |m: &mut Machine, ep: i32, fd: i32, events: u64| {
+            m.copy_out(0x10000, &events.to_le_bytes()).unwrap();
+            m.copy_out(0x10008, &(fd as u64 * 10).to_le_bytes())
+                .unwrap();
+            call(m, poll::epoll_ctl, [ep as u64, 1, fd as u64, 0x10000, 0, 0]);
+        };
+        add(&mut m, ep, efd, EPOLLIN | EPOLLET);
+        add(&mut m, ep, gone, EPOLLIN);
+        add(&mut m, ep, tfd, EPOLLIN);
+        add(&mut m, ep, dup, EPOLLIN);
+        add(&mut m, outer, ep, EPOLLIN);
+        m.os.fds.close(gone).unwrap();
+        if let Kind::Timer(t) = &mut m.os.fds.get(tfd).unwrap().borrow_mut().kind {
+            t.next = Some(Instant::now() + Duration::from_secs(100));
+            (t.interval, t.ticks, t.total) = (Duration::from_millis(3), 2, 9);
+        }
+        if let Kind::Epoll(e) = &mut m.os.fds.get(ep).unwrap().borrow_mut().kind {
+            (e.items[0].seen, e.items[3].disarmed) = (Some((4, 5)), true);
+        }
+
+        let r = round_trip(&m).expect("restores");
+        let file = |fd| r.os.fds.get(fd).unwrap();
+        assert!(Rc::ptr_eq(&file(p), &file(dup)));
+        match &file(efd).borrow().kind {
+            Kind::Event(e) => assert_eq!((e.count, e.semaphore, e.gens), (5, true, (0, 0))),
+            k => panic!("{k:?}"),
+        }
+        match &file(tfd).borrow().kind {
+            Kind::Timer(t) => {
+                assert_eq!((t.clock, t.ticks, t.total), (1, 2, 9));
+                assert_eq!(t.interval, Duration::from_millis(3));
+                assert!((95.0..=100.0).contains(&secs_left(t.next)));
+            }
+            k => panic!("{k:?}"),
+        }
+        let items = |fd| match &file(fd).borrow().kind {
+            Kind::Epoll(e) => e.items.clone(),
+            k => panic!("{k:?}"),
+        };
+        let inner = items(ep);
+        // The closed eventfd's item is gone; the rest keep their order and state.
+        let fds: Vec<i32> = inner.iter().map(|it| it.fd).collect();
+        assert_eq!(fds, [efd, tfd, dup]);
+        for it in &inner {
+            assert!(Rc::ptr_eq(&it.file.upgrade().unwrap(), &file(it.fd)));
+            assert_eq!(it.data, it.fd as u64 * 10);
+        }
+        assert_eq!(inner[0].events, (EPOLLIN | EPOLLET) as u32);
+        assert_eq!((inner[0].seen, inner[2].disarmed), (Some((4, 5)), true));
+        let nested = items(outer);
+        assert!(Rc::ptr_eq(&nested[0].file.upgrade().unwrap(), &file(ep)));
     }
 }

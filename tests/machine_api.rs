@@ -347,3 +347,34 @@ fn intercepted_system_calls_can_be_passed_back() {
         "hello from write(2)\nhello, world\n"
     );
 }
+
+#[test]
+fn in_memory_streams_survive_snapshots() {
+    let (_, elf) = guest("stdio.static");
+    let input = std::fs::read(Path::new(ROOT).join("tests/guest/stdio.stdin")).unwrap();
+    let config = Config {
+        stdin: Some(input),
+        ..Config::default()
+    };
+    let mut whole = Embedded::create(&elf, config.clone()).unwrap();
+    assert_eq!(finish(&mut whole), Event::Exited(0));
+    let (out, err, total) = (
+        whole.take_stdout(),
+        whole.take_stderr(),
+        whole.instructions(),
+    );
+    for at in [total / 4, total / 2, total * 3 / 4] {
+        let mut m = Embedded::create(&elf, config.clone()).unwrap();
+        assert_eq!(m.run(at), Event::BudgetSpent);
+        // Output taken before the snapshot is not in it; stderr's is.
+        let mut stdout = m.take_stdout();
+        let mut resumed = Embedded::restore(&m.snapshot().unwrap()).unwrap();
+        assert_eq!(finish(&mut resumed), Event::Exited(0));
+        stdout.extend(resumed.take_stdout());
+        assert_eq!(
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&out)
+        );
+        assert_eq!(resumed.take_stderr(), err, "paused at {at} of {total}");
+    }
+}

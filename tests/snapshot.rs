@@ -2,8 +2,12 @@
 //! them into `build/guests/`) paused with `-pause-at` at several instruction counts
 //! and resumed with `-restore` must produce exactly the output and exit status of
 //! the uninterrupted run; `-snapshot-at` must not change a run; bad snapshot bytes
-//! must give a clean error; the embedding API must snapshot and restore too; a
-//! multi-threaded process must be refused.
+//! must give a clean error; the embedding API must snapshot and restore too,
+//! threads included.
+//! Threaded programs are paused at many points, where other threads run and wait
+//! in futexes or for pipes, and must resume on the same schedule: the resumed run
+//! retires exactly as many instructions as the uninterrupted one (for programs
+//! whose threads never wait on a clock).
 //!
 //! Each run gets a fresh directory under the system temp dir as its cwd (programs
 //! write files there), and the stdin the e2e corpus gives it.
@@ -95,11 +99,7 @@ fn reference(binary: &str) -> (Run, u64) {
     args.extend(program_args(binary));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = mvvm(&args, &dir.0, stdin_of(binary).as_deref());
-    let n = r
-        .stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("stats: ")?.split(' ').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("{binary}: no stats line in {}", r.stderr));
+    let n = stats(&r.stderr).unwrap_or_else(|| panic!("{binary}: no stats line in {}", r.stderr));
     (r, n)
 }
 
@@ -198,13 +198,19 @@ corpus! {
     dirs_static: "dirs.static",
     memfd_static: "memfd.static",
     cpp_stl_dynamic: "cpp_stl.dynamic",
+    threads_static: "threads.static",
+    threads_cpp_dynamic: "threads_cpp.dynamic",
+    pipes_static: "pipes.static",
+    eventfd_static: "eventfd.static",
+    epoll_static: "epoll.static",
+    poll_static: "poll.static",
 }
 
-/// A valid snapshot of a small program, paused early.
-fn sample_snapshot(dir: &TempDir) -> Vec<u8> {
+/// A valid snapshot of `binary` paused at `at` instructions.
+fn sample_snapshot(dir: &TempDir, binary: &str, at: u64) -> Vec<u8> {
     let snap = dir.0.join("good");
-    let spec = format!("-pause-at=1000:{}", snap.display());
-    let bin = guest("strings.static");
+    let spec = format!("-pause-at={at}:{}", snap.display());
+    let bin = guest(binary);
     let r = mvvm(&[&spec, &bin.to_string_lossy()], &dir.0, None);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     std::fs::read(&snap).expect("snapshot written")
@@ -236,7 +242,7 @@ fn refused(dir: &TempDir, bytes: &[u8], expect: &str) {
 #[test]
 fn bad_snapshots_are_refused_cleanly() {
     let dir = TempDir::new("bad");
-    let good = sample_snapshot(&dir);
+    let good = sample_snapshot(&dir, "strings.static", 1000);
     for len in [0, 4, 8, 12, 20, 27, 28, good.len() / 2, good.len() - 1] {
         refused(&dir, &good[..len], "");
     }
@@ -244,9 +250,13 @@ fn bad_snapshots_are_refused_cleanly() {
     let mut magic = good.clone();
     magic[0] ^= 0x20;
     refused(&dir, &magic, "not an MVVM snapshot");
-    let mut version = good.clone();
-    version[8..12].copy_from_slice(&2u32.to_le_bytes());
-    refused(&dir, &version, "version 2");
+    // Other versions, older (version 1 had no threads) and newer.
+    let current = mvvm::snapshot::FORMAT_VERSION;
+    for v in [1, current + 1] {
+        let mut version = good.clone();
+        version[8..12].copy_from_slice(&v.to_le_bytes());
+        refused(&dir, &version, &format!("version {v}"));
+    }
     for at in [20, 28, 100, good.len() / 3, good.len() - 1] {
         let mut flipped = good.clone();
         flipped[at] ^= 0x10;
@@ -266,26 +276,26 @@ fn bad_snapshots_are_refused_cleanly() {
 }
 
 /// Corruption behind a valid checksum reaches the parser itself: every outcome must
-/// be an error or a machine, never a panic.
-#[test]
-fn corrupted_payloads_never_panic() {
-    let dir = TempDir::new("fuzz");
-    let good = sample_snapshot(&dir);
+/// be an error or a machine, never a panic. Half the mutations hit `focus` (a
+/// range of payload offsets), the rest the whole payload.
+fn mutate_and_load(good: &[u8], focus: std::ops::Range<usize>) {
     let opts = mvvm::machine::Options::default();
-    assert!(mvvm::snapshot::load(&good, &opts).is_ok());
+    assert!(mvvm::snapshot::load(good, &opts).is_ok());
     let mut seed = 0x1234_5678_9abc_def0u64;
     let mut next = || {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        seed
+        seed as usize
     };
-    // Offsets near the start cover the CONF, HART and MEMS sections; the rest are
-    // spread over the whole payload.
     for i in 0..600 {
-        let mut b = good.clone();
-        let span = if i % 2 == 0 { 600 } else { b.len() - 28 };
-        let at = 28 + (next() as usize % span.min(b.len() - 28));
+        let mut b = good.to_vec();
+        let (start, span) = if i % 2 == 0 {
+            (focus.start, focus.len())
+        } else {
+            (0, b.len() - 28)
+        };
+        let at = 28 + start + next() % span.max(1);
         let v = next() as u8;
         b[at] = if i % 3 == 0 { 0xff } else { b[at] ^ v.max(1) };
         if i % 5 == 0 {
@@ -300,36 +310,104 @@ fn corrupted_payloads_never_panic() {
 }
 
 #[test]
-fn multi_threaded_processes_are_refused() {
-    let binary = "threads.static";
-    let (full, total) = reference(binary);
-    let mut refusals = 0;
-    for k in 1..8 {
-        let at = total * k / 8;
-        let dir = TempDir::new("threads");
-        let keep = TempDir::new("snapfile");
-        let snap = keep.0.join("snap");
-        let mut args = vec![format!("-snapshot-at={at}:{}", snap.display())];
+fn corrupted_payloads_never_panic() {
+    let dir = TempDir::new("fuzz");
+    // The first 600 bytes hold the CONF, HART and MEMS sections.
+    let good = sample_snapshot(&dir, "strings.static", 1000);
+    mutate_and_load(&good, 0..600);
+    // Several threads, most blocked in futexes: the THRD section (bogus thread
+    // counts, ids, waits and parked calls).
+    let good = sample_snapshot(&dir, "threads.static", 3_000_000);
+    let payload = &good[28..];
+    let thrd = payload
+        .windows(4)
+        .position(|w| w == b"THRD")
+        .expect("a THRD section");
+    let len = u64::from_le_bytes(payload[thrd + 4..thrd + 12].try_into().unwrap()) as usize;
+    assert!(len > 4 * 500, "threads in the sample: {len} bytes");
+    mutate_and_load(&good, thrd..thrd + 12 + len);
+}
+
+/// The instruction count on a `-d stats` line.
+fn stats(stderr: &str) -> Option<u64> {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("stats: ")?.split(' ').next()?.parse().ok())
+}
+
+/// What a snapshot holds besides the running thread: (other threads, threads
+/// blocked in a futex, threads waiting for a descriptor).
+fn thread_states(bytes: &[u8]) -> (usize, usize, usize) {
+    use mvvm::linux::thread::Wait;
+    let opts = mvvm::machine::Options::default();
+    let m = mvvm::machine::Machine::restore(bytes, &opts).expect("restores");
+    let q = &m.os.threads.queue;
+    let count = |f: fn(&Wait) -> bool| q.iter().filter(|t| f(&t.wait)).count();
+    (
+        q.len(),
+        count(|w| matches!(w, Wait::Futex { .. })),
+        count(|w| matches!(w, Wait::Io { .. })),
+    )
+}
+
+/// Pauses a threaded program at every tenth of its run and resumes it; the
+/// reference runs in the same directory, since the environment (`PWD`) changes
+/// instruction counts. With `exact`, the resumed run must end at the same
+/// instruction count (the same schedule). Returns the snapshots' thread states.
+fn check_threaded(binary: &str, exact: bool) -> Vec<(usize, usize, usize)> {
+    let dir = TempDir::new("threaded");
+    let keep = TempDir::new("snapfile");
+    let snap = keep.0.join("snap");
+    let snap_arg = snap.to_string_lossy().into_owned();
+    let run = |pre: &[String]| {
+        let mut args = pre.to_vec();
         args.extend(program_args(binary));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let r = mvvm(&args, &dir.0, None);
+        mvvm(&args, &dir.0, None)
+    };
+    let full = run(&["-d".into(), "stats".into()]);
+    let total = stats(&full.stderr).expect("stats line");
+    let mut states = Vec::new();
+    for k in 1..10 {
+        let at = total * k / 10;
+        let first = run(&[format!("-pause-at={at}:{snap_arg}")]);
+        assert_eq!(first.code, Some(0), "{binary} at {at}: {}", first.stderr);
+        states.push(thread_states(&std::fs::read(&snap).expect("written")));
+        let second = mvvm(&["-d", "stats", "-restore", &snap_arg], &dir.0, None);
+        let mut joined = first.stdout.clone();
+        joined.extend_from_slice(&second.stdout);
         assert!(
-            r.stdout == full.stdout && r.code == full.code,
-            "{}",
-            r.stderr
+            joined == full.stdout && second.code == full.code,
+            "{binary} paused at {at}: output differs\n{}{}",
+            String::from_utf8_lossy(&joined),
+            second.stderr
         );
-        if r.stderr
-            .contains("mvvm: snapshot refused: cannot snapshot a process with")
-        {
-            assert!(r.stderr.contains("threads"), "{}", r.stderr);
-            assert!(!snap.exists(), "a refused snapshot was written");
-            refusals += 1;
-        } else {
-            // Single-threaded at that point: the snapshot must resume correctly.
-            assert!(snap.is_file(), "{}", r.stderr);
+        if exact {
+            assert_eq!(
+                stats(&second.stderr),
+                Some(total),
+                "{binary} paused at {at}: another schedule"
+            );
         }
     }
-    assert!(refusals > 0, "no snapshot point found threads running");
+    states
+}
+
+#[test]
+fn threads_resume_on_the_same_schedule() {
+    let states = check_threaded("threads.static", false);
+    assert!(
+        states.iter().any(|&(n, futex, _)| n >= 4 && futex >= 1),
+        "no pause found threads blocked in futexes: {states:?}"
+    );
+    assert!(
+        states.iter().any(|&(n, futex, io)| n > futex + io),
+        "no pause found another thread runnable: {states:?}"
+    );
+    let states = check_threaded("threads_cpp.dynamic", true);
+    assert!(states.iter().any(|&(n, _, _)| n > 0), "{states:?}");
+    let states = check_threaded("pipes.static", true);
+    assert!(states.iter().any(|&(n, _, _)| n > 0), "{states:?}");
 }
 
 #[test]
@@ -370,4 +448,27 @@ fn embedding_api_snapshots_and_restores() {
         Err(Error::BadSnapshot(msg)) => assert!(!msg.is_empty()),
         _ => panic!("junk restored"),
     }
+}
+
+/// Through the embedding API, a threaded process restored from a snapshot and run
+/// with the same budgets follows the original's schedule to the same end.
+#[test]
+fn embedding_api_restores_threads() {
+    let elf = std::fs::read(guest("pipes.static")).unwrap();
+    let mut m = Embedded::create(&elf, Config::default()).expect("loads");
+    let finish = |m: &mut Embedded| loop {
+        match m.run(100_000) {
+            Event::BudgetSpent => {}
+            e => break e,
+        }
+    };
+    for _ in 0..20 {
+        assert_eq!(m.run(100_000), Event::BudgetSpent);
+    }
+    let snap = m.snapshot().expect("snapshot");
+    assert_eq!(thread_states(&snap).0, 1, "a second thread");
+    let end = finish(&mut m);
+    let mut r = Embedded::restore(&snap).expect("restore");
+    assert_eq!(finish(&mut r), end);
+    assert_eq!(m.instructions(), r.instructions());
 }

@@ -24,7 +24,8 @@ pub struct Hart {
     pub frm: u8,
     /// Address reserved by the last LR, if the reservation is still valid.
     pub reservation: Option<u64>,
-    /// Instructions retired so far (approximate within a decoded block).
+    /// Instructions retired so far by the process, all threads together
+    /// (approximate within a decoded block).
     pub instret: u64,
 }
 

@@ -15,16 +15,16 @@ use crate::machine::Machine;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Largest value an eventfd counter holds (`ULLONG_MAX - 1`).
-const EVENTFD_MAX: u64 = u64::MAX - 1;
+pub(crate) const EVENTFD_MAX: u64 = u64::MAX - 1;
 const EFD_SEMAPHORE: u32 = 1;
 
 /// An `eventfd` counter.
 #[derive(Debug)]
 pub struct EventFd {
-    count: u64,
-    semaphore: bool,
+    pub(crate) count: u64,
+    pub(crate) semaphore: bool,
     /// Change counters for edge-triggered epoll: writes, then reads.
-    gens: (u64, u64),
+    pub(crate) gens: (u64, u64),
 }
 
 impl EventFd {
@@ -63,17 +63,17 @@ impl EventFd {
 /// A `timerfd`: the next expiry, the reload interval and unread expirations.
 #[derive(Debug)]
 pub struct TimerFd {
-    clock: i32,
-    next: Option<Instant>,
-    interval: Duration,
-    ticks: u64,
+    pub(crate) clock: i32,
+    pub(crate) next: Option<Instant>,
+    pub(crate) interval: Duration,
+    pub(crate) ticks: u64,
     /// Expirations ever counted (edge-triggered epoll reports each new one).
-    total: u64,
+    pub(crate) total: u64,
 }
 
 impl TimerFd {
     /// Expirations due by `now` beyond those counted, and the expiry after them.
-    fn due(&self, now: Instant) -> (u64, Option<Instant>) {
+    pub(crate) fn due(&self, now: Instant) -> (u64, Option<Instant>) {
         match self.next {
             Some(next) if next <= now => {
                 if self.interval.is_zero() {
@@ -287,9 +287,9 @@ pub fn eventfd2(m: &mut Machine, a: &Args) -> SysResult {
     )
 }
 
-const CLOCK_REALTIME: i32 = 0;
-const CLOCK_MONOTONIC: i32 = 1;
-const CLOCK_BOOTTIME: i32 = 7;
+pub(crate) const CLOCK_REALTIME: i32 = 0;
+pub(crate) const CLOCK_MONOTONIC: i32 = 1;
+pub(crate) const CLOCK_BOOTTIME: i32 = 7;
 const CLOCK_REALTIME_ALARM: i32 = 8;
 const CLOCK_BOOTTIME_ALARM: i32 = 9;
 const TFD_TIMER_ABSTIME: u32 = 1;

@@ -17,7 +17,7 @@ mod io;
 mod mm;
 pub use mm::map_anonymous;
 pub mod nr;
-mod poll;
+pub(crate) mod poll;
 mod process;
 mod procfs;
 pub mod signal;

@@ -53,41 +53,34 @@ const UNBLOCKABLE: u64 = 1 << 8 | 1 << 18;
 /// One watched descriptor of an epoll instance. Like Linux, an item is keyed by
 /// the descriptor number and the open file, and lives as long as the file does.
 #[derive(Clone, Debug)]
-struct Item {
-    fd: i32,
-    file: Weak<RefCell<OpenFile>>,
-    events: u32,
-    data: u64,
+pub(crate) struct Item {
+    pub(crate) fd: i32,
+    pub(crate) file: Weak<RefCell<OpenFile>>,
+    pub(crate) events: u32,
+    pub(crate) data: u64,
     /// Edge-triggered: the change counters when last reported.
-    seen: Option<(u64, u64)>,
+    pub(crate) seen: Option<(u64, u64)>,
     /// `EPOLLONESHOT` item already reported (until `EPOLL_CTL_MOD`).
-    disarmed: bool,
+    pub(crate) disarmed: bool,
 }
 
 /// An epoll instance: its interest list.
 #[derive(Debug, Default)]
 pub struct Epoll {
-    items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
 }
 
 /// A poll-family call that is parked: when it gives up, and the signal mask to
 /// restore when it ends (its own mask argument applies meanwhile).
 #[derive(Clone, Copy, Debug)]
-struct Retry {
-    deadline: Option<Instant>,
-    mask: Option<u64>,
+pub(crate) struct Retry {
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) mask: Option<u64>,
 }
 
 /// Parked poll-family calls, by thread id.
 #[derive(Debug, Default)]
-pub struct Waits(HashMap<u64, Retry>);
-
-impl Waits {
-    /// Whether no call is parked (a snapshot can only be taken then).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub struct Waits(pub(crate) HashMap<u64, Retry>);
 
 /// What a readiness scan found: the count to return, the guest memory to write
 /// if the call returns now, and when a watched timer will change things.

@@ -6,15 +6,21 @@
 //! [`Threads::queue`] in round-robin order. System calls never switch threads
 //! themselves (the caller's `a0` is written after the handler returns): they ask
 //! for a switch with [`Threads::request`], and the run loop performs it through
-//! [`reschedule`]. Preemption is by instruction budget, so a run is deterministic
-//! given the same inputs; a program whose threads all block forever is reported as
-//! a deadlock instead of hanging.
+//! [`reschedule`]. Preemption is by instruction budget: the running thread is
+//! preempted once it has run [`QUANTUM`] blocks without a system call (the blocks
+//! left are [`Threads::slice`], which survives snapshots), so a run is
+//! deterministic given the same inputs; a program whose threads all block forever
+//! is reported as a deadlock instead of hanging.
 
 use super::{Args, Errno, ExitStatus, SysResult, PID};
 use crate::hart::Hart;
 use crate::machine::Machine;
 use std::collections::VecDeque;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Blocks a thread runs without a system call before another thread gets its turn
+/// (also how often the run loop looks for timers and pending signals).
+pub const QUANTUM: u64 = 1 << 16;
 
 const CLONE_VM: u64 = 0x100;
 const CLONE_VFORK: u64 = 0x4000;
@@ -80,6 +86,10 @@ pub struct Threads {
     pub queue: VecDeque<Thread>,
     pub(crate) next_tid: u64,
     pub(crate) request: Option<Switch>,
+    /// Blocks the running thread may still run before it is preempted (1 to
+    /// [`QUANTUM`]); kept across runs cut short for a snapshot or by an embedder's
+    /// budget, so that those do not move the scheduling points.
+    pub(crate) slice: u64,
 }
 
 impl Default for Threads {
@@ -89,6 +99,7 @@ impl Default for Threads {
             queue: VecDeque::new(),
             next_tid: PID + 1,
             request: None,
+            slice: QUANTUM,
         }
     }
 }
@@ -425,7 +436,10 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
                 }
                 _ => {}
             }
+            // The count of retired instructions is the process's, not the thread's.
+            let instret = m.hart.instret;
             m.hart = t.hart;
+            m.hart.instret = instret;
             m.hart.reservation = None;
             m.os.signals.mask = t.sigmask;
             m.os.clear_child_tid = t.clear_child_tid;
