@@ -9,7 +9,8 @@
 //! size, every mapping with its permissions and kind, the bytes of every mapped
 //! page that is not all zero, the program break and the mmap placement top), and
 //! the Linux state: cwd, exe, sysroot, umask, comm, argv/envp/auxv, the running
-//! thread's id and `clear_child_tid` (and the next thread id), the signal
+//! thread's id and `clear_child_tid` (and the next thread id), niceness,
+//! scheduling policy and personality, the signal
 //! dispositions, mask, pending signals, alternate stack, interval timers and the
 //! sigreturn trampoline, the other threads and the descriptor table. Decoded code
 //! and JIT output are not saved: they are rebuilt on demand after a restore.
@@ -341,6 +342,11 @@ pub fn save(m: &Machine, symbols: &[(String, u64)]) -> Result<Vec<u8>> {
         w.u64(nr);
     }
     w.opt_u64(stdin_offset());
+    let st = &os.standing;
+    w.u32(st.nice as u32);
+    w.u32(st.policy);
+    w.u32(st.personality);
+    w.u8(st.membarrier_registered as u8);
     // In-memory standard streams (embedders): the input and what is not taken yet.
     w.u8(os.stdio.is_some() as u8);
     if let Some(io) = &os.stdio {
@@ -829,6 +835,15 @@ pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>
         os.reported.insert(s.u64()?);
     }
     let stdin_off = s.opt_u64()?;
+    os.standing = crate::linux::identity::Standing {
+        nice: (s.u32()? as i32).clamp(-20, 19),
+        policy: s.u32()?,
+        personality: s.u32()?,
+        membarrier_registered: s.bool()?,
+    };
+    if !matches!(os.standing.policy, 0 | 3 | 5) {
+        return corrupt("scheduling policy");
+    }
     if s.bool()? {
         let stdin = s.bytes()?.to_vec();
         let [stdout, stderr] = [s.bytes()?.to_vec(), s.bytes()?.to_vec()];

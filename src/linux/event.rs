@@ -126,7 +126,7 @@ pub struct MemFile {
 
 /// Largest memfd MVVM keeps: it lives in the emulator's memory, and offsets must
 /// fit a wasm32 `usize`.
-const MEMFD_MAX: u64 = 1 << 31;
+pub(super) const MEMFD_MAX: u64 = 1 << 31;
 
 impl MemFile {
     pub(super) fn read(&mut self, buf: &mut [u8]) -> usize {

@@ -12,8 +12,8 @@ use super::{Args, Errno, SysResult, Sysno};
 use crate::machine::Machine;
 use std::fs;
 
-const AT_FDCWD: i32 = -100;
-const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
+pub(super) const AT_FDCWD: i32 = -100;
+pub(super) const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
 const AT_REMOVEDIR: i32 = 0x200;
 const AT_EMPTY_PATH: i32 = 0x1000;
 
@@ -300,7 +300,7 @@ pub fn close(m: &mut Machine, a: &Args) -> SysResult {
     Ok(0)
 }
 
-fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Result<FileStat, Errno> {
+pub(super) fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Result<FileStat, Errno> {
     let path = m.read_path(addr)?;
     if path.is_empty() && flags & AT_EMPTY_PATH != 0 {
         return stat_fd(m, dirfd);
@@ -318,7 +318,7 @@ fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Result<FileStat,
     Ok(file_stat(&md, &host))
 }
 
-fn stat_fd(m: &Machine, fd: i32) -> Result<FileStat, Errno> {
+pub(super) fn stat_fd(m: &Machine, fd: i32) -> Result<FileStat, Errno> {
     let f = m.os.fds.get(fd)?;
     let f = f.borrow();
     match &f.kind {
@@ -575,7 +575,9 @@ pub fn fchdir(m: &mut Machine, a: &Args) -> SysResult {
 /// applied; ownership changes to the current owner succeed, others are EPERM.
 pub fn chmod_like(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
     match s {
-        Sysno::fchmodat => {
+        // fchmodat2's flags (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH) are not honoured:
+        // WASI cannot change modes of links, and std follows them.
+        Sysno::fchmodat | Sysno::fchmodat2 => {
             let (_, host) = m.path_arg(a.int(0), a.addr(1))?;
             set_mode(&host, a.u(2) as u32)
         }

@@ -122,8 +122,9 @@ pub fn pwrite64(m: &mut Machine, a: &Args) -> SysResult {
     write_from(m, a.int(0), a.addr(1), a.u(2), Some(off))
 }
 
-/// readv/writev: transfers buffer by buffer, stopping at the first short transfer.
-fn vectored(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
+/// readv/writev and their positional forms (at `off`): transfers buffer by buffer,
+/// stopping at the first short transfer.
+fn vectored(m: &mut Machine, a: &Args, op: Transfer, off: Option<u64>) -> SysResult {
     let iov = m.read_iovecs(a.addr(1), a.u(2))?;
     m.os.fds.get(a.int(0))?;
     let mut total = 0;
@@ -131,7 +132,7 @@ fn vectored(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
         if len == 0 {
             continue;
         }
-        match op(m, a.int(0), base, len, None) {
+        match op(m, a.int(0), base, len, off.map(|o| o + total)) {
             Ok(n) => {
                 total += n;
                 if n < len {
@@ -146,11 +147,27 @@ fn vectored(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
 }
 
 pub fn readv(m: &mut Machine, a: &Args) -> SysResult {
-    vectored(m, a, read_into)
+    vectored(m, a, read_into, None)
 }
 
 pub fn writev(m: &mut Machine, a: &Args) -> SysResult {
-    vectored(m, a, write_from)
+    vectored(m, a, write_from, None)
+}
+
+/// `preadv`/`pwritev` (`flags`: false) and `preadv2`/`pwritev2`, whose offset -1
+/// means the file position. The offset is argument 3 whole (riscv64 passes no high
+/// half); the `RWF_*` flags change nothing here, unknown ones are EOPNOTSUPP.
+pub fn positional_vectored(m: &mut Machine, a: &Args, write: bool, flags: bool) -> SysResult {
+    const RWF_SUPPORTED: u64 = 0x1f;
+    if flags && a.u(5) & !RWF_SUPPORTED != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let off = match a.u(3) as i64 {
+        -1 if flags => None,
+        off => Some(u64::try_from(off).map_err(|_| Errno::EINVAL)?),
+    };
+    let op: Transfer = if write { write_from } else { read_into };
+    vectored(m, a, op, off)
 }
 
 pub fn lseek(m: &mut Machine, a: &Args) -> SysResult {
@@ -279,4 +296,95 @@ pub fn sendfile(m: &mut Machine, a: &Args) -> SysResult {
     };
     let written = output.borrow_mut().write(&buf[..n])?;
     Ok(written as u64)
+}
+
+/// `readahead`: nothing to prefetch, but only regular files take it.
+pub fn readahead(m: &mut Machine, a: &Args) -> SysResult {
+    let f = m.os.fds.get(a.int(0))?;
+    let f = f.borrow();
+    match f.kind {
+        Kind::File(_) | Kind::Mem(_) => Ok(0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// `sync_file_range`: the host syncs; the arguments are checked as Linux does.
+pub fn sync_file_range(m: &mut Machine, a: &Args) -> SysResult {
+    if (a.u(1) as i64) < 0 || (a.u(2) as i64) < 0 || a.u(3) & !7 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let f = m.os.fds.get(a.int(0))?;
+    let f = f.borrow();
+    if f.is_pipe() {
+        return Err(Errno::ESPIPE);
+    }
+    Ok(0)
+}
+
+/// `fallocate`: mode 0 grows the file to cover the range, `FALLOC_FL_KEEP_SIZE`
+/// alone changes nothing visible; hole punching and range shifts are EOPNOTSUPP.
+pub fn fallocate(m: &mut Machine, a: &Args) -> SysResult {
+    const FALLOC_FL_KEEP_SIZE: i32 = 1;
+    let (mode, off, len) = (a.int(1), a.u(2) as i64, a.u(3) as i64);
+    if off < 0 || len <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let end = off.checked_add(len).ok_or(Errno::EFBIG)? as u64;
+    let f = m.os.fds.get(a.int(0))?;
+    let mut f = f.borrow_mut();
+    if f.flags & O_ACCMODE == 0 {
+        return Err(Errno::EBADF);
+    }
+    if mode & !FALLOC_FL_KEEP_SIZE != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let keep = mode != 0;
+    match &mut f.kind {
+        Kind::File(file) => {
+            if !keep && file.metadata()?.len() < end {
+                file.set_len(end)?;
+            }
+            Ok(0)
+        }
+        Kind::Mem(mf) => {
+            if !keep && (mf.data.len() as u64) < end {
+                if end > super::event::MEMFD_MAX {
+                    return Err(Errno::EFBIG);
+                }
+                let end = end as usize;
+                mf.data
+                    .try_reserve(end - mf.data.len())
+                    .map_err(|_| Errno::ENOSPC)?;
+                mf.data.resize(end, 0);
+            }
+            Ok(0)
+        }
+        Kind::Pipe(_) | Kind::Socket { .. } => Err(Errno::ESPIPE),
+        Kind::Dir { .. } => Err(Errno::EISDIR),
+        _ => Err(Errno::ENODEV),
+    }
+}
+
+/// `close_range`: closes (or, with `CLOSE_RANGE_CLOEXEC`, marks close-on-exec)
+/// every open descriptor in `[first, last]`. `CLOSE_RANGE_UNSHARE` changes nothing:
+/// the table is never shared with another process.
+pub fn close_range(m: &mut Machine, a: &Args) -> SysResult {
+    const CLOSE_RANGE_UNSHARE: u64 = 2;
+    const CLOSE_RANGE_CLOEXEC: u64 = 4;
+    let (first, last, how) = (a.u(0) as u32, a.u(1) as u32, a.u(2));
+    if how & !(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) != 0 || first > last {
+        return Err(Errno::EINVAL);
+    }
+    let open: Vec<i32> = m.os.fds.iter().map(|(fd, _)| fd).collect();
+    for fd in open
+        .into_iter()
+        .filter(|&fd| (first..=last).contains(&(fd as u32)))
+    {
+        if how & CLOSE_RANGE_CLOEXEC != 0 {
+            m.os.fds.slot_mut(fd)?.cloexec = true;
+        } else {
+            m.os.fds.close(fd)?;
+        }
+    }
+    Ok(0)
 }

@@ -5,7 +5,7 @@
 use super::fd::Kind;
 use super::{Args, Errno, SysResult};
 use crate::machine::Machine;
-use crate::mem::{page_up, VmaKind, PAGE, R, W, X};
+use crate::mem::{page_up, VmaKind, MAPPED, PAGE, R, W, X};
 use std::io::{Read, Seek, SeekFrom};
 
 const MAP_SHARED: u64 = 0x01;
@@ -199,4 +199,155 @@ pub fn map_anonymous(m: &mut Machine, address: u64, len: u64, prot: u8) -> Optio
     let flags = MAP_PRIVATE | MAP_ANONYMOUS | fixed;
     let args = Args([address, len, prot as u64, flags, u64::MAX, 0]);
     mmap(m, &args).ok()
+}
+
+/// Checks that `[addr, addr + len)` is page aligned at its start and mapped.
+fn mapped_range(m: &Machine, addr: u64, len: u64) -> Result<u64, Errno> {
+    if !addr.is_multiple_of(PAGE) {
+        return Err(Errno::EINVAL);
+    }
+    let len = page_up(len);
+    if !m.mem.check(addr, len, MAPPED) {
+        return Err(Errno::ENOMEM);
+    }
+    Ok(len)
+}
+
+/// `mincore`: every mapped page is resident (it lives in the emulator's memory).
+pub fn mincore(m: &mut Machine, a: &Args) -> SysResult {
+    let len = mapped_range(m, a.addr(0), a.u(1))?;
+    m.copy_out(a.addr(2), &vec![1; (len / PAGE) as usize])?;
+    Ok(0)
+}
+
+/// `pkey_mprotect`: RISC-V has no protection keys, so only the default key (-1)
+/// is accepted, which makes it `mprotect`.
+pub fn pkey_mprotect(m: &mut Machine, a: &Args) -> SysResult {
+    if a.int(3) != -1 {
+        return Err(Errno::EINVAL);
+    }
+    mprotect(m, a)
+}
+
+/// `pkey_alloc` (no keys to hand out: ENOSPC, after Linux's argument checks) and
+/// `pkey_free` (no key was ever allocated).
+pub fn pkey_alloc_free(_: &mut Machine, a: &Args, alloc: bool) -> SysResult {
+    const PKEY_ACCESS_DISABLE: u64 = 1;
+    const PKEY_WRITE_DISABLE: u64 = 2;
+    if !alloc || a.u(0) != 0 || a.u(1) & !(PKEY_ACCESS_DISABLE | PKEY_WRITE_DISABLE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    Err(Errno::ENOSPC)
+}
+
+// NUMA: MVVM has one memory node (node 0), so every policy is satisfied by it.
+const MPOL_MAX: u64 = 5;
+const MPOL_F_MEMS_ALLOWED: u64 = 4;
+
+/// Reads a node mask of `maxnode` bits: whether it names node 0 and no other.
+fn node_mask(m: &Machine, addr: u64, maxnode: u64) -> Result<Option<bool>, Errno> {
+    if addr == 0 || maxnode == 0 {
+        return Ok(None);
+    }
+    if maxnode > 1 << 16 {
+        return Err(Errno::EINVAL);
+    }
+    let bytes = m.copy_in(addr, maxnode.div_ceil(64) * 8)?;
+    let only_zero = bytes[0] & 1 == 1 && bytes[0] >> 1 == 0 && bytes[1..].iter().all(|&b| b == 0);
+    let empty = bytes.iter().all(|&b| b == 0);
+    Ok((!empty).then_some(only_zero))
+}
+
+/// Checks a policy `mode` and its node mask: node 0 must be the only node named,
+/// and `MPOL_DEFAULT`/`MPOL_LOCAL` name none.
+fn check_policy(m: &Machine, mode: u64, mask: u64, maxnode: u64) -> Result<(), Errno> {
+    const MODE_FLAGS: u64 = 0b111 << 13;
+    let nodes = node_mask(m, mask, maxnode)?;
+    let ok = match mode & !MODE_FLAGS {
+        // MPOL_DEFAULT, MPOL_LOCAL: no nodes.
+        0 | 4 => nodes.is_none(),
+        // MPOL_PREFERRED: no nodes means local.
+        1 => nodes != Some(false),
+        // MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY: node 0.
+        2 | 3 | MPOL_MAX => nodes == Some(true),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Errno::EINVAL)
+    }
+}
+
+/// `set_mempolicy`.
+pub fn set_mempolicy(m: &mut Machine, a: &Args) -> SysResult {
+    check_policy(m, a.u(0), a.addr(1), a.u(2))?;
+    Ok(0)
+}
+
+/// `mbind`: the range must be mapped.
+pub fn mbind(m: &mut Machine, a: &Args) -> SysResult {
+    mapped_range(m, a.addr(0), a.u(1)).map_err(|e| match e {
+        Errno::ENOMEM => Errno::EFAULT,
+        e => e,
+    })?;
+    check_policy(m, a.u(2), a.addr(3), a.u(4))?;
+    Ok(0)
+}
+
+/// `get_mempolicy`: the default policy, node 0 (for `MPOL_F_NODE` queries, and
+/// the only node allowed).
+pub fn get_mempolicy(m: &mut Machine, a: &Args) -> SysResult {
+    let (mode, mask, maxnode, flags) = (a.addr(0), a.addr(1), a.u(2), a.u(4));
+    if flags & !7 != 0 || (mask != 0 && maxnode == 0) || maxnode > 1 << 16 {
+        return Err(Errno::EINVAL);
+    }
+    if mode != 0 {
+        m.copy_out(mode, &0u32.to_le_bytes())?;
+    }
+    if mask != 0 {
+        let mut bytes = vec![0u8; (maxnode.div_ceil(64) * 8) as usize];
+        bytes[0] = (flags & MPOL_F_MEMS_ALLOWED != 0) as u8;
+        m.copy_out(mask, &bytes)?;
+    }
+    Ok(0)
+}
+
+/// `migrate_pages`: nothing to migrate between one node and itself.
+pub fn migrate_pages(_: &mut Machine, a: &Args) -> SysResult {
+    match a.u(0) {
+        0 | super::PID => Ok(0),
+        _ => Err(Errno::ESRCH),
+    }
+}
+
+/// `move_pages`: reports each page's node (0), -EFAULT for an unmapped page, or
+/// -ENODEV for a move to a node other than 0; moving to node 0 changes nothing.
+pub fn move_pages(m: &mut Machine, a: &Args) -> SysResult {
+    if !matches!(a.u(0), 0 | super::PID) {
+        return Err(Errno::ESRCH);
+    }
+    let count = a.u(1).min(1 << 16);
+    let pages = m.copy_in(a.addr(2), count * 8)?;
+    let nodes = match a.addr(3) {
+        0 => vec![0; count as usize * 4],
+        addr => m.copy_in(addr, count * 4)?,
+    };
+    let mut status = Vec::with_capacity(count as usize * 4);
+    for (p, n) in pages.chunks_exact(8).zip(nodes.chunks_exact(4)) {
+        let page = u64::from_le_bytes(p.try_into().unwrap_or_default());
+        let node = i32::from_le_bytes(n.try_into().unwrap_or_default());
+        let result = if !m.mem.check(page, 1, MAPPED) {
+            -(Errno::EFAULT as i32)
+        } else if node != 0 {
+            -(Errno::ENODEV as i32)
+        } else {
+            0
+        };
+        status.extend_from_slice(&result.to_le_bytes());
+    }
+    if a.addr(4) != 0 {
+        m.copy_out(a.addr(4), &status)?;
+    }
+    Ok(0)
 }

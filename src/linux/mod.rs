@@ -11,6 +11,7 @@ pub mod abi;
 pub mod errno;
 pub mod fd;
 mod fs;
+pub mod identity;
 pub use fs::normalize as fs_normalize;
 pub(crate) mod event;
 mod io;
@@ -18,12 +19,14 @@ mod mm;
 pub use mm::map_anonymous;
 pub mod nr;
 pub(crate) mod poll;
+mod privileged;
 mod process;
 mod procfs;
 pub mod signal;
 pub mod system;
 pub mod thread;
 mod time;
+mod xattr;
 
 pub use errno::Errno;
 pub use nr::Sysno;
@@ -109,6 +112,8 @@ pub struct Os {
     pub(crate) waits: poll::Waits,
     /// Standard streams in memory, for embedders; `None`: the host's.
     pub stdio: Option<fd::MemoryStdio>,
+    /// Niceness, scheduling policy and the like ([`identity::Standing`]).
+    pub standing: identity::Standing,
 }
 
 impl Os {
@@ -132,6 +137,7 @@ impl Os {
             waits: poll::Waits::default(),
             comm: [0; 16],
             stdio: None,
+            standing: identity::Standing::default(),
         };
         os.set_exe(exe);
         os
@@ -319,7 +325,7 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         getcwd => fs::getcwd(m, a),
         chdir => fs::chdir(m, a),
         fchdir => fs::fchdir(m, a),
-        fchmod | fchmodat | fchown | fchownat => fs::chmod_like(m, a, s),
+        fchmod | fchmodat | fchmodat2 | fchown | fchownat => fs::chmod_like(m, a, s),
         utimensat => fs::utimensat(m, a),
         symlinkat => fs::symlinkat(m, a),
         linkat => fs::linkat(m, a),
@@ -340,6 +346,19 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         ioctl => io::ioctl(m, a),
         sendfile => io::sendfile(m, a),
         flock | fadvise64 | sync | syncfs => Ok(0),
+        preadv => io::positional_vectored(m, a, false, false),
+        pwritev => io::positional_vectored(m, a, true, false),
+        preadv2 => io::positional_vectored(m, a, false, true),
+        pwritev2 => io::positional_vectored(m, a, true, true),
+        readahead => io::readahead(m, a),
+        sync_file_range => io::sync_file_range(m, a),
+        fallocate => io::fallocate(m, a),
+        close_range => io::close_range(m, a),
+        // extended attributes (xattr.rs)
+        setxattr | lsetxattr | fsetxattr | getxattr | lgetxattr | fgetxattr | listxattr
+        | llistxattr | flistxattr | removexattr | lremovexattr | fremovexattr => {
+            xattr::xattr(m, s, a)
+        }
         // memory (mm.rs)
         brk => mm::brk(m, a),
         mmap => mm::mmap(m, a),
@@ -349,6 +368,15 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         madvise => mm::madvise(m, a),
         msync | mlock | munlock | mlockall | munlockall | mlock2 => Ok(0),
         riscv_flush_icache => mm::riscv_flush_icache(m, a),
+        mincore => mm::mincore(m, a),
+        pkey_mprotect => mm::pkey_mprotect(m, a),
+        pkey_alloc => mm::pkey_alloc_free(m, a, true),
+        pkey_free => mm::pkey_alloc_free(m, a, false),
+        set_mempolicy => mm::set_mempolicy(m, a),
+        get_mempolicy => mm::get_mempolicy(m, a),
+        mbind => mm::mbind(m, a),
+        migrate_pages => mm::migrate_pages(m, a),
+        move_pages => mm::move_pages(m, a),
         // time (time.rs)
         clock_gettime => time::clock_gettime(m, a),
         clock_getres => time::clock_getres(m, a),
@@ -374,6 +402,33 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         getrlimit => process::getrlimit(m, a),
         setrlimit => Ok(0),
         prctl => process::prctl(m, a),
+        // credentials, priorities, personality (identity.rs)
+        setuid | setgid => identity::setid(m, a),
+        setreuid | setregid => identity::setids(m, a, 2),
+        setresuid | setresgid => identity::setids(m, a, 3),
+        setfsuid | setfsgid => identity::setfsid(m, a),
+        getgroups => identity::getgroups(m, a),
+        setgroups => identity::setgroups(m, a),
+        capget => identity::capget(m, a),
+        capset => identity::capset(m, a),
+        getpriority => identity::getpriority(m, a),
+        setpriority => identity::setpriority(m, a),
+        personality => identity::personality(m, a),
+        sched_get_priority_max => identity::sched_priority_bound(m, a, true),
+        sched_get_priority_min => identity::sched_priority_bound(m, a, false),
+        sched_getscheduler => identity::sched_getscheduler(m, a),
+        sched_getparam => identity::sched_getparam(m, a),
+        sched_setparam => identity::sched_setscheduler(m, a, None),
+        sched_setscheduler => identity::sched_setscheduler(m, a, Some(a.u(1))),
+        sched_rr_get_interval => identity::sched_rr_get_interval(m, a),
+        sched_getattr => identity::sched_getattr(m, a),
+        sched_setattr => identity::sched_setattr(m, a),
+        ioprio_get => identity::ioprio_get(m, a),
+        ioprio_set => identity::ioprio_set(m, a),
+        // for privileged users only (privileged.rs)
+        s if privileged::is_privileged(s) => privileged::denied(m, s, a),
+        // A restart with nothing to restart (Linux's answer when no call was cut short).
+        restart_syscall => Err(Errno::EINTR),
         clone => thread::clone(m, a),
         execve | clone3 | wait4 | waitid => Err(Errno::ENOSYS),
         // signals (signal.rs)
@@ -417,6 +472,10 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         sysinfo => system::sysinfo(m, a),
         getrandom => system::getrandom(m, a),
         riscv_hwprobe => system::riscv_hwprobe(m, a),
+        membarrier => system::membarrier(m, a),
         _ => Err(Errno::ENOSYS),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -118,3 +118,33 @@ pub fn riscv_hwprobe(m: &mut Machine, a: &Args) -> SysResult {
     }
     Ok(0)
 }
+
+/// `membarrier`: every guest thread runs on the one host thread, in turn, so a
+/// barrier across threads holds by construction; what remains is the bookkeeping
+/// Linux does (the private expedited command needs registering first).
+pub fn membarrier(m: &mut Machine, a: &Args) -> SysResult {
+    const QUERY: u64 = 0;
+    const GLOBAL: u64 = 1;
+    const GLOBAL_EXPEDITED: u64 = 2;
+    const REGISTER_GLOBAL_EXPEDITED: u64 = 4;
+    const PRIVATE_EXPEDITED: u64 = 8;
+    const REGISTER_PRIVATE_EXPEDITED: u64 = 16;
+    if a.u(1) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    match a.u(0) {
+        QUERY => Ok(GLOBAL
+            | GLOBAL_EXPEDITED
+            | REGISTER_GLOBAL_EXPEDITED
+            | PRIVATE_EXPEDITED
+            | REGISTER_PRIVATE_EXPEDITED),
+        GLOBAL | GLOBAL_EXPEDITED | REGISTER_GLOBAL_EXPEDITED => Ok(0),
+        REGISTER_PRIVATE_EXPEDITED => {
+            m.os.standing.membarrier_registered = true;
+            Ok(0)
+        }
+        PRIVATE_EXPEDITED if m.os.standing.membarrier_registered => Ok(0),
+        PRIVATE_EXPEDITED => Err(Errno::EPERM),
+        _ => Err(Errno::EINVAL),
+    }
+}
