@@ -510,6 +510,7 @@ fn save_fds(m: &Machine) -> Result<Writer> {
             Kind::Event(_) => return refuse("eventfd"),
             Kind::Timer(_) => return refuse("timerfd"),
             Kind::Epoll(_) => return refuse("epoll"),
+            Kind::Net(_) => return refuse("network socket"),
         }
     }
     let mut w = Writer::default();

@@ -49,9 +49,11 @@ fn transfer(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
     let r = op(m, fd, a.addr(1), a.u(2), None);
     match r {
         Err(Errno::EAGAIN) if !nonblocking => {
-            // A timer read waits for the next expiry; the rest for another thread.
+            // A timer read waits for the next expiry, a network socket for the
+            // next look at the host; the rest for another thread.
             let (expiry, signals) = match &file.borrow().kind {
                 Kind::Timer(t) => (t.next_expiry(), false),
+                Kind::Net(_) => (Some(super::net::next_look()), false),
                 Kind::Signal(_) => (None, true),
                 _ => (None, false),
             };
