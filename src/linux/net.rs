@@ -13,7 +13,8 @@
 //!
 //! wasi-libc has no `MSG_PEEK`, so peeked bytes (or the peeked datagram) are
 //! kept here and handed out first by the next receive; `MSG_WAITALL` waits by
-//! the same means. Edge-triggered epoll sees a socket change whenever the guest
+//! the same means, and `poll` reads ahead the same way to confirm input the
+//! host reports (wasmtime's streams report input after a read drained them). Edge-triggered epoll sees a socket change whenever the guest
 //! has tried to receive or send since the last report (Linux reports on every
 //! arrival). Options the host cannot apply are remembered and read back as
 //! set. Not done: named `AF_UNIX` sockets, `connect(AF_UNSPEC)`, ancillary
@@ -25,6 +26,7 @@ use super::poll::bits::*;
 use super::{signal, thread, Args, Errno, SysResult, PID, UID};
 use crate::machine::Machine;
 use socket2::{Domain, SockAddr, Socket as HostSocket, Type};
+use std::cell::RefCell;
 use std::mem::MaybeUninit;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::{Duration, Instant};
@@ -89,19 +91,66 @@ pub struct Socket {
     stream: bool,
     host: HostSocket,
     state: State,
-    /// Bytes read from the host but not yet received by the guest (after
-    /// `MSG_PEEK` or a short `MSG_WAITALL`); for UDP at most one datagram.
-    held: Vec<u8>,
-    /// The sender of the held datagram.
-    held_from: Option<SocketAddr>,
-    /// The host stream reached its end.
-    eof: bool,
+    /// What was read from the host and not yet received by the guest (a
+    /// `RefCell` because `poll` reads ahead to confirm input).
+    held: RefCell<Held>,
     shut_rd: bool,
     shut_wr: bool,
     /// Options read back as they were set: `(level, name, value)`.
     options: Vec<(i32, i32, i32)>,
     /// Receive and send attempts, for edge-triggered epoll.
     gens: (u64, u64),
+}
+
+/// Input read from the host but not yet received by the guest: after
+/// `MSG_PEEK`, a short `MSG_WAITALL`, or `poll` confirming input; for UDP at most
+/// one datagram.
+#[derive(Debug, Default)]
+struct Held {
+    data: Vec<u8>,
+    /// The sender of the held datagram.
+    from: Option<SocketAddr>,
+    /// The host stream reached its end.
+    eof: bool,
+}
+
+impl Held {
+    /// Reads more of the host stream, up to `want` bytes held in all.
+    fn fill(&mut self, host: &HostSocket, want: usize) -> Result<(), Errno> {
+        if self.eof || self.data.len() >= want {
+            return Ok(());
+        }
+        let start = self.data.len();
+        self.data.resize(want, 0);
+        let r = host.recv(as_uninit(&mut self.data[start..]));
+        self.data.truncate(start + *r.as_ref().unwrap_or(&0));
+        let n = r?;
+        self.eof |= n == 0;
+        Ok(())
+    }
+
+    /// Takes the next datagram from the host, unless one is held.
+    fn take_datagram(&mut self, host: &HostSocket) -> Result<(), Errno> {
+        if self.from.is_some() {
+            return Ok(());
+        }
+        let mut data = vec![0u8; MAX_DATAGRAM];
+        let (n, from) = host.recv_from(as_uninit(&mut data))?;
+        data.truncate(n);
+        self.data = data;
+        self.from = Some(from.as_socket().ok_or(Errno::EIO)?);
+        Ok(())
+    }
+
+    /// Copies held bytes to `buf`, and drops them unless peeking.
+    fn take(&mut self, buf: &mut [u8], peek: bool) -> usize {
+        let n = buf.len().min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        if !peek {
+            self.data.drain(..n);
+        }
+        n
+    }
 }
 
 /// Treats a byte buffer as the possibly-uninitialised buffer socket2 receives into.
@@ -117,17 +166,33 @@ const HOST_SEND_FLAGS: i32 = libc::MSG_NOSIGNAL;
 #[cfg(target_os = "wasi")]
 const HOST_SEND_FLAGS: i32 = 0;
 
+/// Makes a host socket non-blocking: wasi-libc takes `FIONBIO` for sockets, not
+/// `F_SETFL` (which socket2 uses).
+#[cfg(target_os = "wasi")]
+fn set_nonblocking(host: &HostSocket) -> Result<(), Errno> {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: FIONBIO reads one int through the pointer, which outlives the call.
+    if unsafe { libc::ioctl(host.as_raw_fd(), libc::FIONBIO, &on) } < 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "wasi"))]
+fn set_nonblocking(host: &HostSocket) -> Result<(), Errno> {
+    Ok(host.set_nonblocking(true)?)
+}
+
 impl Socket {
     fn new(family: u16, stream: bool, host: HostSocket, state: State) -> Result<Socket, Errno> {
-        host.set_nonblocking(true)?;
+        set_nonblocking(&host)?;
         Ok(Socket {
             family,
             stream,
             host,
             state,
-            held: Vec::new(),
-            held_from: None,
-            eof: false,
+            held: RefCell::default(),
             shut_rd: false,
             shut_wr: false,
             options: Vec::new(),
@@ -166,10 +231,31 @@ impl Socket {
     /// Readiness as Linux's `poll` reports it.
     pub fn poll(&self) -> u32 {
         let mut r = self.host_poll();
-        if !self.held.is_empty() || self.eof || self.shut_rd {
+        let Ok(mut held) = self.held.try_borrow_mut() else {
+            return r;
+        };
+        let reading = if self.stream {
+            self.state == State::Connected
+        } else {
+            self.state != State::Listening
+        };
+        if r & POLLIN != 0 && reading && held.data.is_empty() && !held.eof {
+            // Hosts may report input that is not there (wasmtime's streams do
+            // after a read); reading it ahead confirms it.
+            let r2 = if self.stream {
+                held.fill(&self.host, MAX_DATAGRAM)
+            } else {
+                held.take_datagram(&self.host)
+            };
+            let nothing = held.data.is_empty() && held.from.is_none() && !held.eof;
+            if r2 == Err(Errno::EAGAIN) || r2.is_ok() && nothing {
+                r &= !(POLLIN | POLLRDNORM);
+            }
+        }
+        if !held.data.is_empty() || held.from.is_some() || held.eof || self.shut_rd {
             r |= POLLIN | POLLRDNORM;
         }
-        if self.eof || self.shut_rd {
+        if held.eof || self.shut_rd {
             r |= POLLRDHUP;
         }
         if self.state == State::Connecting {
@@ -204,27 +290,6 @@ impl Socket {
         })
     }
 
-    /// Reads more from the host stream into `held`, up to `want` bytes in all.
-    fn fill(&mut self, want: usize) -> Result<(), Errno> {
-        if self.eof || self.held.len() >= want {
-            return Ok(());
-        }
-        let start = self.held.len();
-        self.held.resize(want, 0);
-        let r = self.host.recv(as_uninit(&mut self.held[start..]));
-        match r {
-            Ok(n) => {
-                self.held.truncate(start + n);
-                self.eof |= n == 0;
-                Ok(())
-            }
-            Err(e) => {
-                self.held.truncate(start);
-                Err(e.into())
-            }
-        }
-    }
-
     /// A stream receive: at least one byte (all of `buf` with `MSG_WAITALL`),
     /// or 0 at the end of the stream.
     fn recv_stream(&mut self, buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
@@ -233,7 +298,8 @@ impl Socket {
             State::Connecting => return Err(Errno::EAGAIN),
             _ => return Err(Errno::ENOTCONN),
         }
-        if self.shut_rd && self.held.is_empty() {
+        let held = self.held.get_mut();
+        if self.shut_rd && held.data.is_empty() {
             return Ok(0);
         }
         let need = if flags & MSG_WAITALL != 0 && flags & MSG_PEEK == 0 {
@@ -241,26 +307,21 @@ impl Socket {
         } else {
             buf.len().min(1)
         };
-        if self.held.is_empty() && flags & (MSG_PEEK | MSG_WAITALL) == 0 && !self.eof {
+        if held.data.is_empty() && flags & (MSG_PEEK | MSG_WAITALL) == 0 && !held.eof {
             // Nothing held: straight from the host into the guest's buffer.
             let n = self.host.recv(as_uninit(buf))?;
-            self.eof |= n == 0 && !buf.is_empty();
+            held.eof |= n == 0 && !buf.is_empty();
             return Ok(n);
         }
-        match self.fill(buf.len()) {
+        match held.fill(&self.host, buf.len()) {
             Err(Errno::EAGAIN) => {}
-            Err(e) if self.held.is_empty() => return Err(e),
+            Err(e) if held.data.is_empty() => return Err(e),
             _ => {}
         }
-        if self.held.len() < need && !self.eof {
+        if held.data.len() < need && !held.eof {
             return Err(Errno::EAGAIN);
         }
-        let n = buf.len().min(self.held.len());
-        buf[..n].copy_from_slice(&self.held[..n]);
-        if flags & MSG_PEEK == 0 {
-            self.held.drain(..n);
-        }
-        Ok(n)
+        Ok(held.take(buf, flags & MSG_PEEK != 0))
     }
 
     /// A datagram receive: `(bytes copied, datagram size, sender)`.
@@ -269,20 +330,13 @@ impl Socket {
         buf: &mut [u8],
         flags: u32,
     ) -> Result<(usize, usize, Option<SocketAddr>), Errno> {
-        if self.held_from.is_none() {
-            let mut data = vec![0u8; MAX_DATAGRAM];
-            let (n, from) = self.host.recv_from(as_uninit(&mut data))?;
-            data.truncate(n);
-            self.held = data;
-            self.held_from = Some(from.as_socket().ok_or(Errno::EIO)?);
-        }
-        let size = self.held.len();
-        let n = buf.len().min(size);
-        buf[..n].copy_from_slice(&self.held[..n]);
-        let from = self.held_from;
+        let held = self.held.get_mut();
+        held.take_datagram(&self.host)?;
+        let (size, from) = (held.data.len(), held.from);
+        let n = held.take(buf, flags & MSG_PEEK != 0);
         if flags & MSG_PEEK == 0 {
-            self.held.clear();
-            self.held_from = None;
+            held.data.clear();
+            held.from = None;
         }
         Ok((n, size, from))
     }
