@@ -66,8 +66,9 @@ const IPV6_V6ONLY: i32 = 26;
 
 /// Largest datagram a receive can return (and the size of its buffer).
 const MAX_DATAGRAM: usize = 65536;
-/// Largest stream transfer in one call (Linux's MAX_RW_COUNT).
-const MAX_RW: u64 = 0x7fff_f000;
+/// Most bytes one call moves through the emulator's buffer: a stream transfer
+/// may be short, so bigger ones are shortened (a datagram cannot be that big).
+const MAX_CHUNK: u64 = 1 << 20;
 /// `struct sockaddr_storage`: the largest address a guest may pass.
 const SOCKADDR_MAX: u64 = 128;
 
@@ -662,7 +663,7 @@ fn receive(
     flags: u32,
     deliver: impl FnOnce(&mut Machine, &[u8], usize, Option<SocketAddr>) -> SysResult,
 ) -> SysResult {
-    let mut buf = vec![0u8; len.min(MAX_RW).min(1 << 20) as usize];
+    let mut buf = vec![0u8; len.min(MAX_CHUNK) as usize];
     let r = with_socket(m, a.int(0), |s, fl| {
         let blocking = fl & O_NONBLOCK == 0 && flags & MSG_DONTWAIT == 0;
         Ok((blocking, s.recv(&mut buf, flags)))
@@ -708,6 +709,11 @@ fn transmit(
         Some((addr, len)) if addr != 0 && !stream => Some(read_sockaddr(m, addr, len, family)?),
         _ => None,
     };
+    // One byte past the chunk tells an oversized datagram from a long stream write.
+    if !stream && data.len() > MAX_DATAGRAM {
+        return Err(Errno::EMSGSIZE);
+    }
+    let data = &data[..data.len().min(MAX_CHUNK as usize)];
     let (blocking, r) = with_socket(m, fd, |s, fl| {
         let blocking = fl & O_NONBLOCK == 0 && flags & MSG_DONTWAIT == 0;
         Ok((blocking, s.send(data, to).map(|n| n as u64)))
@@ -717,7 +723,7 @@ fn transmit(
 
 /// sendto(fd, buf, len, flags, addr, addrlen).
 pub fn sendto(m: &mut Machine, a: &Args) -> SysResult {
-    let data = m.copy_in(a.addr(1), a.u(2).min(MAX_RW))?;
+    let data = m.copy_in(a.addr(1), a.u(2).min(MAX_CHUNK + 1))?;
     transmit(m, a, &data, Some((a.addr(4), a.u(5))), a.u(3) as u32)
 }
 
@@ -746,7 +752,7 @@ pub fn sendmsg(m: &mut Machine, a: &Args) -> SysResult {
     let h = read_msghdr(m, a.addr(1))?;
     let mut data = Vec::new();
     for (base, len) in &h.iov {
-        let room = MAX_RW - data.len() as u64;
+        let room = MAX_CHUNK + 1 - data.len() as u64;
         data.extend(m.copy_in(*base, (*len).min(room))?);
     }
     transmit(m, a, &data, Some((h.name, h.namelen)), a.u(2) as u32)

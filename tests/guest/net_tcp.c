@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t sigpipes;
@@ -177,6 +178,15 @@ int main(void) {
         read_all(c, buf, strlen(msgs[i]));
         printf("echo: %s\n", buf);
     }
+
+    // Gathered and scattered through writev/readv.
+    struct iovec wv[2] = {{"ab", 2}, {"cd", 2}};
+    check("writev", writev(c, wv, 2));
+    check("wait for 4", recv(c, buf, 4, MSG_PEEK | MSG_WAITALL));
+    char r1[3] = {0}, r2[3] = {0};
+    struct iovec rv[2] = {{r1, 2}, {r2, 2}};
+    check("readv", readv(c, rv, 2));
+    printf("readv: %s %s\n", r1, r2);
 
     // Peek, then read the same bytes; MSG_WAITALL waits for all of them.
     check("write", write(c, "peekaboo", 8));
