@@ -677,6 +677,7 @@ fn save_fds(m: &Machine) -> Result<Writer> {
                 fw.u8(17);
                 fw.u8(stream);
             }
+            Kind::Net(_) => return refuse("network socket"),
         }
     }
     let mut w = Writer::default();

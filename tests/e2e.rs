@@ -24,7 +24,8 @@
 //!   - `launcher-jit`: `dist/mvvm --jit=on -jit-threshold 1`, the launcher
 //!     running the JIT component with every block translated on its first
 //!     execution (everything translatable runs as generated code);
-//!   - `wasmtime`: `wasmtime run --dir /::/ --env K=V.. dist/mvvm.wasm`
+//!   - `wasmtime`: `wasmtime run -S inherit-network --dir /::/ --env K=V..
+//!     dist/mvvm.wasm`
 //!     (`WASMTIME`, `MVVM_WASM`); WASI 0.2 can only exit with 0 or 1, so only
 //!     "status == 0" is compared;
 //!   - `jco`: `node tests/jco/run.mjs`, the component transpiled to JavaScript by
@@ -141,7 +142,14 @@ impl Runner {
                 vec!["--jit=on".into(), "-jit-threshold".into(), "1".into()],
             ),
             Runner::Wasmtime { wasmtime, wasm } => {
-                let mut args: Vec<OsString> = vec!["run".into(), "--dir".into(), "/::/".into()];
+                // The network programs (net_*) talk to themselves over loopback.
+                let mut args: Vec<OsString> = vec![
+                    "run".into(),
+                    "-S".into(),
+                    "inherit-network".into(),
+                    "--dir".into(),
+                    "/::/".into(),
+                ];
                 for (k, v) in env {
                     args.push("--env".into());
                     args.push(format!("{k}={v}").into());

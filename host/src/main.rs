@@ -2,7 +2,7 @@
 //! launcher of the MVVM emulator component.
 //!
 //! ```text
-//! mvvm [--dir HOST[::GUEST]]... [--component PATH] [--jit=on|off] [emulator options] program [args...]
+//! mvvm [--dir HOST[::GUEST]]... [--component PATH] [--jit=on|off] [--net=loopback|all] [emulator options] program [args...]
 //! ```
 //!
 //! The emulator itself is a WASI 0.2 component (`mvvm.wasm`) that exports
@@ -16,6 +16,8 @@
 //!     read-write at guest path `GUEST` (default: `HOST`), as
 //!     `wasmtime run --dir` does.
 //!   - `--component PATH`: the component to run.
+//!   - `--net=loopback|all` (or `--net loopback|all`): which peers the guest's
+//!     sockets may reach (default `loopback`, see **Network** below).
 //!   - `--jit=on|off` (or `--jit on|off`): run the emulator with its JIT tier
 //!     (`mvvm-jit.wasm`, whose hot code this launcher compiles; see [`jit`]) or
 //!     the interpreter only (`mvvm.wasm`). Default: on when `mvvm-jit.wasm` is
@@ -28,9 +30,10 @@
 //! - **Environment:** all host variables are passed on (those that are not
 //!   UTF-8 are dropped, since WASI 0.2 strings are UTF-8); standard input,
 //!   output and error are inherited.
-//! - **Network:** TCP, UDP and name lookup are allowed, but only with
-//!   loopback peers: connect, send, accept and receive need a loopback
-//!   address, and binds a loopback or the wildcard address.
+//! - **Network:** TCP, UDP and name lookup are allowed, but by default only
+//!   with loopback peers: connect, send, accept and receive need a loopback
+//!   address, and binds a loopback or the wildcard address. `--net=all`
+//!   lifts the restriction (as `wasmtime run -S inherit-network` does).
 //! - **Component:** `--component PATH`, else `$MVVM_COMPONENT`, else
 //!   `mvvm-jit.wasm` or `mvvm.wasm` (as `--jit` says) next to this executable.
 //!   Its compiled form is cached (see [`cache`]), so a warm start takes a few
@@ -79,6 +82,8 @@ struct Options {
     component: Option<PathBuf>,
     /// `--jit`: `None` means on when `mvvm-jit.wasm` exists.
     jit: Option<bool>,
+    /// `--net=all`: any peer, not only loopback.
+    net_all: bool,
     /// The component's argv, starting with `mvvm`.
     argv: Vec<String>,
 }
@@ -114,7 +119,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (&*arg, None),
         };
-        if name != "--dir" && name != "--component" && name != "--jit" {
+        if !["--dir", "--component", "--jit", "--net"].contains(&name) {
             break;
         }
         let name = name.to_owned();
@@ -125,6 +130,19 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
         };
         if name == "--component" {
             options.component = Some(PathBuf::from(value));
+            continue;
+        }
+        if name == "--net" {
+            options.net_all = match value.to_str() {
+                Some("loopback") => false,
+                Some("all") => true,
+                _ => {
+                    return Err(format!(
+                        "--net {}: say loopback or all",
+                        value.to_string_lossy()
+                    ))
+                }
+            };
             continue;
         }
         if name == "--jit" {
@@ -210,7 +228,7 @@ fn run(options: Options) -> wasmtime::Result<u8> {
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     mvvm::vm::jit::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)?;
     let jit_host = jit::JitHost::new(&engine, creator);
-    let state = State::new(&options.argv, &options.preopens, jit_host)?;
+    let state = State::new(&options.argv, &options.preopens, options.net_all, jit_host)?;
     let mut store = Store::new(&engine, state);
     let mvvm = MvvmJit::instantiate(&mut store, &component, &linker)?;
 
@@ -299,6 +317,14 @@ mod tests {
         assert_eq!(o.jit, Some(true));
         assert_eq!(o.argv, ["mvvm", "-jit-threshold", "1", "prog"]);
         assert!(parse(&["--jit=maybe", "prog"]).is_err());
+    }
+
+    #[test]
+    fn parses_net_switch() {
+        assert!(!parse(&["prog"]).unwrap().net_all);
+        assert!(parse(&["--net=all", "prog"]).unwrap().net_all);
+        assert!(!parse(&["--net", "loopback", "prog"]).unwrap().net_all);
+        assert!(parse(&["--net=lan", "prog"]).is_err());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! [`State::new`] decides what the emulator component may touch on the host:
 //! the given preopened directories, the inherited standard streams and
-//! environment, and the network restricted to loopback peers.
+//! environment, and the network (restricted to loopback peers unless
+//! `--net=all`).
 
 use std::path::{Path, PathBuf};
 
@@ -38,8 +39,14 @@ impl State {
     /// is not UTF-8 (WASI 0.2 strings must be): they are left out. `PWD` is
     /// replaced by the guest path of the host's current directory (see
     /// [`guest_cwd`]), which the component uses to resolve relative paths, or
-    /// removed when no preopen contains the current directory.
-    pub fn new(argv: &[String], preopens: &[Preopen], jit: JitHost) -> wasmtime::Result<Self> {
+    /// removed when no preopen contains the current directory. `net_all`
+    /// lets sockets reach any peer, not only loopback ones.
+    pub fn new(
+        argv: &[String],
+        preopens: &[Preopen],
+        net_all: bool,
+        jit: JitHost,
+    ) -> wasmtime::Result<Self> {
         let mut builder = WasiCtx::builder();
         builder
             .args(argv)
@@ -47,16 +54,17 @@ impl State {
             // The emulator makes many small file-system calls; running them on
             // this thread avoids a hop through Tokio's blocking pool.
             .allow_blocking_current_thread(true)
-            // Network: TCP, UDP and name lookups, but only with loopback
-            // peers. Binds may also use the wildcard address (the implicit
+            // Network: TCP, UDP and name lookups, by default only with
+            // loopback peers. Binds may also use the wildcard address (the implicit
             // bind of `connect` does); a peer elsewhere is then still refused
             // by the accept and receive checks.
             .allow_tcp(true)
             .allow_udp(true)
             .allow_ip_name_lookup(true)
-            .socket_addr_check(|addr, addr_use| {
+            .socket_addr_check(move |addr, addr_use| {
                 let ip = addr.ip().to_canonical();
-                let allowed = ip.is_loopback()
+                let allowed = net_all
+                    || ip.is_loopback()
                     || (ip.is_unspecified()
                         && matches!(
                             addr_use,

@@ -66,11 +66,27 @@ errnos! {
     EOVERFLOW = 75, "Value too large for defined data type";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
+    EDESTADDRREQ = 89, "Destination address required";
+    EMSGSIZE = 90, "Message too long";
+    ENOPROTOOPT = 92, "Protocol not available";
     EPROTONOSUPPORT = 93, "Protocol not supported";
+    ESOCKTNOSUPPORT = 94, "Socket type not supported";
     EOPNOTSUPP = 95, "Operation not supported";
     EAFNOSUPPORT = 97, "Address family not supported by protocol";
-    ECONNREFUSED = 111, "Connection refused";
+    EADDRINUSE = 98, "Address already in use";
+    EADDRNOTAVAIL = 99, "Cannot assign requested address";
+    ENETDOWN = 100, "Network is down";
+    ENETUNREACH = 101, "Network is unreachable";
+    ECONNABORTED = 103, "Software caused connection abort";
+    ECONNRESET = 104, "Connection reset by peer";
+    ENOBUFS = 105, "No buffer space available";
+    EISCONN = 106, "Transport endpoint is already connected";
+    ENOTCONN = 107, "Transport endpoint is not connected";
     ETIMEDOUT = 110, "Connection timed out";
+    ECONNREFUSED = 111, "Connection refused";
+    EHOSTUNREACH = 113, "No route to host";
+    EALREADY = 114, "Operation already in progress";
+    EINPROGRESS = 115, "Operation now in progress";
 }
 
 impl From<std::io::Error> for Errno {
@@ -88,40 +104,56 @@ fn from_host_errno(n: i32) -> Option<Errno> {
 }
 
 /// wasi-libc numbers its errno values alphabetically (WASI's `errno` enum); map the
-/// ones file and clock operations can produce.
+/// ones file, clock and socket operations can produce.
 #[cfg(target_os = "wasi")]
 fn from_host_errno(n: i32) -> Option<Errno> {
     use Errno::*;
     Some(match n {
         1 => E2BIG,
         2 => EACCES,
+        3 => EADDRINUSE,
+        4 => EADDRNOTAVAIL,
+        5 => EAFNOSUPPORT,
         6 => EAGAIN,
+        7 => EALREADY,
         8 => EBADF,
         10 => EBUSY,
         12 => ECHILD,
+        13 => ECONNABORTED,
         14 => ECONNREFUSED,
+        15 => ECONNRESET,
         16 => EDEADLK,
+        17 => EDESTADDRREQ,
         18 => EDOM,
         20 => EEXIST,
         21 => EFAULT,
         22 => EFBIG,
+        23 => EHOSTUNREACH,
         25 => EILSEQ,
+        26 => EINPROGRESS,
         27 => EINTR,
         28 => EINVAL,
         29 => EIO,
+        30 => EISCONN,
         31 => EISDIR,
         32 => ELOOP,
         33 => EMFILE,
         34 => EMLINK,
+        35 => EMSGSIZE,
         37 => ENAMETOOLONG,
+        38 => ENETDOWN,
+        40 => ENETUNREACH,
         41 => ENFILE,
+        42 => ENOBUFS,
         43 => ENODEV,
         44 => ENOENT,
         45 => ENOEXEC,
         46 => ENOLCK,
         48 => ENOMEM,
+        50 => ENOPROTOOPT,
         51 => ENOSPC,
         52 => ENOSYS,
+        53 => ENOTCONN,
         54 => ENOTDIR,
         55 => ENOTEMPTY,
         57 => ENOTSOCK,
@@ -131,6 +163,7 @@ fn from_host_errno(n: i32) -> Option<Errno> {
         61 => EOVERFLOW,
         63 => EPERM,
         64 => EPIPE,
+        66 => EPROTONOSUPPORT,
         68 => ERANGE,
         69 => EROFS,
         70 => ESPIPE,
@@ -155,6 +188,13 @@ fn from_kind(k: std::io::ErrorKind) -> Errno {
         K::BrokenPipe => Errno::EPIPE,
         K::Unsupported => Errno::EOPNOTSUPP,
         K::OutOfMemory => Errno::ENOMEM,
+        K::ConnectionRefused => Errno::ECONNREFUSED,
+        K::ConnectionReset => Errno::ECONNRESET,
+        K::ConnectionAborted => Errno::ECONNABORTED,
+        K::NotConnected => Errno::ENOTCONN,
+        K::AddrInUse => Errno::EADDRINUSE,
+        K::AddrNotAvailable => Errno::EADDRNOTAVAIL,
+        K::TimedOut => Errno::ETIMEDOUT,
         _ => Errno::EIO,
     }
 }
@@ -211,5 +251,21 @@ const ALL: &[Errno] = {
         EAFNOSUPPORT,
         ECONNREFUSED,
         ETIMEDOUT,
+        EDESTADDRREQ,
+        EMSGSIZE,
+        ENOPROTOOPT,
+        ESOCKTNOSUPPORT,
+        EADDRINUSE,
+        EADDRNOTAVAIL,
+        ENETDOWN,
+        ENETUNREACH,
+        ECONNABORTED,
+        ECONNRESET,
+        ENOBUFS,
+        EISCONN,
+        ENOTCONN,
+        EHOSTUNREACH,
+        EALREADY,
+        EINPROGRESS,
     ]
 };

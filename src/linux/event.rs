@@ -221,6 +221,7 @@ pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
             }
         }
         Kind::Epoll(_) => 0, // asked of poll.rs, which knows the interest lists
+        Kind::Net(s) => s.poll(),
         Kind::Stdin => POLLIN | POLLRDNORM,
         Kind::Stdout | Kind::Stderr | Kind::Sink(_) => POLLOUT | POLLWRNORM,
         Kind::File(_)
@@ -243,14 +244,17 @@ pub fn generations(m: &Machine, file: &OpenFile) -> (u64, u64) {
         Kind::Event(e) => e.gens,
         Kind::Timer(t) => (t.total.wrapping_add(t.due(Instant::now()).0), 0),
         Kind::Signal(set) => (m.os.signals.pending_set() & set, 0),
+        Kind::Net(s) => s.generations(),
         _ => (0, 0),
     }
 }
 
-/// The earliest time at which `file` becomes ready by itself (timers).
+/// The earliest time at which `file` becomes ready by itself (timers), or
+/// should be looked at again (host sockets).
 pub fn wake_time(file: &OpenFile) -> Option<Instant> {
     match &file.kind {
         Kind::Timer(t) => t.next,
+        Kind::Net(_) => Some(super::net::next_look()),
         _ => None,
     }
 }

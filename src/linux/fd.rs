@@ -5,7 +5,7 @@
 //! descriptors in the component); `/dev/null` and friends and generated `/proc`
 //! files are emulated, and so are pipes; eventfds, timerfds, signalfds, memfds
 //! and epoll instances keep their state here too (their calls are in `event.rs`
-//! and `poll.rs`).
+//! and `poll.rs`); network sockets are `net.rs`'s.
 
 use super::Errno;
 use std::cell::RefCell;
@@ -80,6 +80,8 @@ pub enum Kind {
     Mem(super::event::MemFile),
     /// `epoll_create1`.
     Epoll(super::poll::Epoll),
+    /// An `AF_INET`/`AF_INET6` socket (`net.rs`).
+    Net(super::net::Socket),
     /// Standard output or error kept in memory for an embedder ([`MemoryStdio`]).
     Sink(Sink),
 }
@@ -279,6 +281,7 @@ impl OpenFile {
             }
             Kind::Pipe(end) if !end.write => end.read(buf),
             Kind::Socket { rx, .. } => rx.read(buf),
+            Kind::Net(s) => super::net::read(s, buf),
             Kind::Event(e) => e.read(buf),
             Kind::Timer(t) => t.read(buf),
             Kind::Mem(f) => Ok(f.read(buf)),
@@ -309,6 +312,7 @@ impl OpenFile {
             Kind::Dir { .. } => Err(Errno::EISDIR),
             Kind::Pipe(end) if end.write => end.write(data),
             Kind::Socket { tx, .. } => tx.write(data),
+            Kind::Net(s) => super::net::write(s, data),
             Kind::Event(e) => e.write(data),
             Kind::Mem(f) => f.write(data, self.flags & flags::O_APPEND != 0),
             Kind::Sink(sink) => {
@@ -329,7 +333,12 @@ impl OpenFile {
     pub fn is_pipe(&self) -> bool {
         matches!(
             self.kind,
-            Kind::Pipe(_) | Kind::Socket { .. } | Kind::Event(_) | Kind::Timer(_) | Kind::Signal(_)
+            Kind::Pipe(_)
+                | Kind::Socket { .. }
+                | Kind::Net(_)
+                | Kind::Event(_)
+                | Kind::Timer(_)
+                | Kind::Signal(_)
         )
     }
 

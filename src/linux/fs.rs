@@ -165,7 +165,7 @@ fn virtual_stat(kind: &Kind) -> FileStat {
                 ..virtual_stat(&Kind::Null)
             }
         }
-        Kind::Socket { .. } => 0o140777,
+        Kind::Socket { .. } | Kind::Net(_) => 0o140777,
         Kind::Pipe(_) | Kind::Sink(_) => 0o010600,
         Kind::Null | Kind::Zero | Kind::Full | Kind::Random => 0o020666,
         // A terminal is a character device; anything else is shown as a pipe, which

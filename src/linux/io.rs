@@ -37,21 +37,23 @@ fn write_from(m: &mut Machine, fd: i32, addr: u64, len: u64, off: Option<u64>) -
     Ok(n as u64)
 }
 
-/// Runs a transfer on `fd`; for a blocking pipe that cannot move data yet, parks
-/// the thread and retries later; EPIPE also raises SIGPIPE.
-fn transfer(m: &mut Machine, a: &Args, op: Transfer) -> SysResult {
-    let fd = a.int(0);
-    let file = m.os.fds.get(fd)?;
+/// Runs a transfer on the fd in argument 0; for a blocking pipe or socket that
+/// cannot move data yet, parks the thread and retries later; EPIPE also raises
+/// SIGPIPE.
+fn transfer(m: &mut Machine, a: &Args, op: impl FnOnce(&mut Machine) -> SysResult) -> SysResult {
+    let file = m.os.fds.get(a.int(0))?;
     if !file.borrow().is_pipe() {
-        return op(m, fd, a.addr(1), a.u(2), None);
+        return op(m);
     }
     let nonblocking = file.borrow().flags & O_NONBLOCK != 0;
-    let r = op(m, fd, a.addr(1), a.u(2), None);
+    let r = op(m);
     match r {
         Err(Errno::EAGAIN) if !nonblocking => {
-            // A timer read waits for the next expiry; the rest for another thread.
+            // A timer read waits for the next expiry, a network socket for the
+            // next look at the host; the rest for another thread.
             let (expiry, signals) = match &file.borrow().kind {
                 Kind::Timer(t) => (t.next_expiry(), false),
+                Kind::Net(_) => (Some(super::net::next_look()), false),
                 Kind::Signal(_) => (None, true),
                 _ => (None, false),
             };
@@ -74,14 +76,16 @@ type Transfer = fn(&mut Machine, i32, u64, u64, Option<u64>) -> SysResult;
 
 pub fn read(m: &mut Machine, a: &Args) -> SysResult {
     let signalfd = matches!(m.os.fds.get(a.int(0))?.borrow().kind, Kind::Signal(_));
-    if signalfd {
-        return transfer(m, a, super::event::signalfd_read);
-    }
-    transfer(m, a, read_into)
+    let op = if signalfd {
+        super::event::signalfd_read
+    } else {
+        read_into
+    };
+    transfer(m, a, |m| op(m, a.int(0), a.addr(1), a.u(2), None))
 }
 
 pub fn write(m: &mut Machine, a: &Args) -> SysResult {
-    transfer(m, a, write_from)
+    transfer(m, a, |m| write_from(m, a.int(0), a.addr(1), a.u(2), None))
 }
 
 /// pipe2(fds, flags): an in-process pipe.
@@ -147,11 +151,11 @@ fn vectored(m: &mut Machine, a: &Args, op: Transfer, off: Option<u64>) -> SysRes
 }
 
 pub fn readv(m: &mut Machine, a: &Args) -> SysResult {
-    vectored(m, a, read_into, None)
+    transfer(m, a, |m| vectored(m, a, read_into, None))
 }
 
 pub fn writev(m: &mut Machine, a: &Args) -> SysResult {
-    vectored(m, a, write_from, None)
+    transfer(m, a, |m| vectored(m, a, write_from, None))
 }
 
 /// `preadv`/`pwritev` (`flags`: false) and `preadv2`/`pwritev2`, whose offset -1

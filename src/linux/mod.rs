@@ -3,7 +3,7 @@
 //!
 //! [`syscall`] is the one dispatch point: it reads the number and arguments from the
 //! hart, routes to a handler in the subsystem file (`fs`, `io`, `mm`, `time`,
-//! `process`, `signal`, `thread`, `system`, `poll`, `event`), writes the result (or `-errno`) to `a0`
+//! `process`, `signal`, `thread`, `system`, `poll`, `event`, `net`), writes the result (or `-errno`) to `a0`
 //! and does `-strace` logging. Handlers take typed [`Args`] and return
 //! `Result<u64, Errno>`.
 
@@ -17,6 +17,7 @@ pub(crate) mod event;
 mod io;
 mod mm;
 pub use mm::map_anonymous;
+mod net;
 pub mod nr;
 pub(crate) mod poll;
 mod privileged;
@@ -459,6 +460,22 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         memfd_create => event::memfd_create(m, a),
         socketpair => event::socketpair(m, a),
         copy_file_range => event::copy_file_range(m, a),
+        // network sockets (net.rs)
+        socket => net::socket(m, a),
+        bind => net::bind(m, a),
+        listen => net::listen(m, a),
+        accept => net::accept4(m, a, 0),
+        accept4 => net::accept4(m, a, a.u(3) as u32),
+        connect => net::connect(m, a),
+        sendto => net::sendto(m, a),
+        recvfrom => net::recvfrom(m, a),
+        sendmsg => net::sendmsg(m, a),
+        recvmsg => net::recvmsg(m, a),
+        shutdown => net::shutdown(m, a),
+        getsockname => net::getsockname(m, a),
+        getpeername => net::getpeername(m, a),
+        setsockopt => net::setsockopt(m, a),
+        getsockopt => net::getsockopt(m, a),
         // threads (thread.rs)
         set_tid_address => thread::set_tid_address(m, a),
         set_robust_list => Ok(0),
