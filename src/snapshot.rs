@@ -356,6 +356,11 @@ pub fn save(m: &Machine, symbols: &[(String, u64)]) -> Result<Vec<u8>> {
     }
     p.section(b"OS__", w);
 
+    if m.os.signals.posix_timers.iter().any(Option::is_some) {
+        return Err(SnapshotError::Unsupported(
+            "POSIX timers (timer_create)".into(),
+        ));
+    }
     p.section(b"SIGS", save_signals(m));
     p.section(b"THRD", save_threads(m));
     p.section(b"FDS_", save_fds(m)?);
@@ -512,6 +517,11 @@ fn save_threads(m: &Machine) -> Writer {
                 w.u8(2);
                 w.opt_deadline(deadline, now);
                 w.u8(interruptible as u8);
+            }
+            Wait::Signal { set, deadline } => {
+                w.u8(3);
+                w.u64(set);
+                w.opt_deadline(deadline, now);
             }
         }
     }
@@ -993,6 +1003,10 @@ fn load_threads(s: &mut Reader, m: &mut Machine) -> Result<()> {
                     interruptible: s.bool()?,
                 }
             }
+            3 => Wait::Signal {
+                set: s.u64()?,
+                deadline: s.opt_deadline()?,
+            },
             _ => return corrupt("thread wait"),
         };
         if tid >= threads.next_tid || !tids.insert(tid) {

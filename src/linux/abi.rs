@@ -285,6 +285,20 @@ pub mod siginfo {
         o.0.try_into().unwrap_or([0; SIZE])
     }
 
+    /// A siginfo of a POSIX timer's expiry (SI_TIMER): the timer's id, the
+    /// expirations it missed, and the value given at `timer_create`.
+    pub fn timer(sig: u8, id: u32, overrun: u32, value: u64) -> [u8; SIZE] {
+        const SI_TIMER: i32 = -2;
+        // Offsets as `timer.rs` reads them back: 8 code, 16 id, 20 overrun.
+        let mut o = super::Out::new(SIZE);
+        o.u32(SIGNO, sig as u32)
+            .u32(CODE, SI_TIMER as u32)
+            .u32(16, id)
+            .u32(20, overrun)
+            .u64(24, value);
+        o.0.try_into().unwrap_or([0; SIZE])
+    }
+
     /// A siginfo for a synchronous fault at `addr`.
     pub fn fault(sig: u8, code: i32, addr: u64) -> [u8; SIZE] {
         let mut o = super::Out::new(SIZE);

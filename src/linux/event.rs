@@ -61,7 +61,7 @@ impl EventFd {
 }
 
 /// A `timerfd`: the next expiry, the reload interval and unread expirations.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TimerFd {
     pub(crate) clock: i32,
     pub(crate) next: Option<Instant>,
@@ -90,7 +90,7 @@ impl TimerFd {
         }
     }
 
-    fn update(&mut self) {
+    pub(super) fn update(&mut self) {
         let (n, next) = self.due(Instant::now());
         self.ticks = self.ticks.saturating_add(n);
         self.total = self.total.wrapping_add(n);
@@ -326,7 +326,7 @@ pub fn timerfd_create(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 /// `struct itimerspec` of `t` (interval, then time left), after counting expirations.
-fn itimerspec(t: &mut TimerFd) -> Vec<u8> {
+pub(super) fn itimerspec(t: &mut TimerFd) -> Vec<u8> {
     t.update();
     let left = t
         .next
@@ -358,6 +358,31 @@ fn with_timer<T>(
     }
 }
 
+/// When a timer on `clock` set to `value` (zero: disarmed) expires: `value` from
+/// now, or with `absolute` at that time of the clock, converted to a point on the
+/// monotonic clock now (a time already past fires at once, counting the intervals
+/// missed).
+pub(super) fn deadline(clock: i32, value: Timespec, absolute: bool) -> Option<Instant> {
+    if value == Timespec::default() {
+        return None;
+    }
+    if !absolute {
+        return Some(signal::after(value.to_duration()));
+    }
+    let now = Instant::now();
+    let clock_now = match clock {
+        CLOCK_REALTIME => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default(),
+        _ => super::time::since_boot(),
+    };
+    let target = value.to_duration();
+    Some(match target.checked_sub(clock_now) {
+        Some(ahead) => signal::after(ahead),
+        None => now.checked_sub(clock_now - target).unwrap_or(now),
+    })
+}
+
 /// timerfd_settime(fd, flags, new, old).
 pub fn timerfd_settime(m: &mut Machine, a: &Args) -> SysResult {
     let (fd, flags) = (a.int(0), a.u(1) as u32);
@@ -368,28 +393,9 @@ pub fn timerfd_settime(m: &mut Machine, a: &Args) -> SysResult {
     let value = m.read_timespec(a.addr(2) + 16)?;
     let old = with_timer(m, fd, |t| {
         let old = itimerspec(t);
-        let now = Instant::now();
         t.ticks = 0;
         t.interval = interval;
-        t.next = if value == Timespec::default() {
-            None
-        } else if flags & TFD_TIMER_ABSTIME != 0 {
-            // Absolute times convert to a point on the monotonic clock now; a time
-            // already past fires at once (counting the intervals missed).
-            let clock_now = match t.clock {
-                CLOCK_REALTIME => SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default(),
-                _ => super::time::since_boot(),
-            };
-            let target = value.to_duration();
-            Some(match target.checked_sub(clock_now) {
-                Some(ahead) => signal::after(ahead),
-                None => now.checked_sub(clock_now - target).unwrap_or(now),
-            })
-        } else {
-            Some(signal::after(value.to_duration()))
-        };
+        t.next = deadline(t.clock, value, flags & TFD_TIMER_ABSTIME != 0);
         Ok(old)
     })?;
     if a.addr(3) != 0 {

@@ -27,6 +27,7 @@ pub mod signal;
 pub mod system;
 pub mod thread;
 mod time;
+mod timer;
 mod xattr;
 
 pub use errno::Errno;
@@ -387,6 +388,12 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         times => time::times(m, a),
         getrusage => time::getrusage(m, a),
         setitimer => time::setitimer(m, a),
+        // POSIX timers (timer.rs)
+        timer_create => timer::timer_create(m, a),
+        timer_settime => timer::timer_settime(m, a),
+        timer_gettime => timer::timer_gettime(m, a),
+        timer_getoverrun => timer::timer_getoverrun(m, a),
+        timer_delete => timer::timer_delete(m, a),
         getitimer => time::getitimer(m, a),
         // process (process.rs)
         exit => thread::exit(m, a),
@@ -442,8 +449,9 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         rt_sigsuspend => signal::rt_sigsuspend(m, a),
         rt_sigtimedwait => signal::rt_sigtimedwait(m, a),
         rt_sigqueueinfo | rt_tgsigqueueinfo => signal::rt_sigqueueinfo(m, a, s),
-        // ppoll without descriptors is a wait for a signal (glibc's pause).
-        ppoll if a.u(1) == 0 => signal::ppoll_nofds(m, a),
+        // ppoll without descriptors is a wait for a signal (glibc's pause); with
+        // other threads to run meanwhile, the poll family's wait serves it.
+        ppoll if a.u(1) == 0 && m.os.threads.queue.is_empty() => signal::ppoll_nofds(m, a),
         // waiting for descriptors (poll.rs)
         ppoll => poll::ppoll(m, a),
         pselect6 => poll::pselect6(m, a),

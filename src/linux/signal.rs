@@ -127,6 +127,8 @@ pub struct Signals {
     pub(crate) trampoline: Option<u64>,
     /// `ITIMER_REAL`, `ITIMER_VIRTUAL`, `ITIMER_PROF`.
     pub itimers: [Option<Itimer>; 3],
+    /// POSIX timers by id (`timer_create`); `None`: a deleted id to reuse.
+    pub posix_timers: Vec<Option<super::timer::PosixTimer>>,
 }
 
 impl Default for Signals {
@@ -143,6 +145,7 @@ impl Default for Signals {
             saved_mask: None,
             trampoline: None,
             itimers: [None; 3],
+            posix_timers: Vec::new(),
         }
     }
 }
@@ -196,7 +199,9 @@ impl Signals {
         }
         let sig = ready.trailing_zeros() as u8 + 1;
         let i = self.pending.iter().position(|p| p.sig == sig)?;
-        Some(self.pending.remove(i))
+        let p = self.pending.remove(i);
+        super::timer::delivered(self, &p.info);
+        Some(p)
     }
 
     /// Queues a signal; standard signals do not queue twice, real-time ones queue
@@ -747,6 +752,13 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
         return Ok(sig);
     }
     let deadline = timeout.map(|t| after(t.to_duration()));
+    if !m.os.threads.queue.is_empty() {
+        // Other threads run meanwhile (one of them may send the signal).
+        m.hart.pc = m.hart.pc.wrapping_sub(4);
+        let wait = super::thread::Wait::Signal { set, deadline };
+        m.os.threads.request(super::thread::Switch::Block(wait));
+        return Ok(a.u(0));
+    }
     // While waiting, the signals of `set` are unblocked so that they end the wait.
     let blocked = m.os.signals.mask;
     m.os.signals.mask &= !set;
@@ -789,7 +801,7 @@ pub fn wait_until(m: &mut Machine, deadline: Option<Instant>) -> bool {
         if deadline.is_some_and(|d| now >= d) {
             return false;
         }
-        let timer = s.itimers.iter().flatten().map(|t| t.next).min();
+        let timer = next_timer(s);
         let Some(wake) = [deadline, timer].into_iter().flatten().min() else {
             return false;
         };
@@ -797,9 +809,21 @@ pub fn wait_until(m: &mut Machine, deadline: Option<Instant>) -> bool {
     }
 }
 
-/// Generates the signals of expired interval timers and reloads them.
+/// When the next interval or POSIX timer expires.
+pub(super) fn next_timer(s: &Signals) -> Option<Instant> {
+    let itimer = s.itimers.iter().flatten().map(|t| t.next).min();
+    [itimer, super::timer::next_expiry(s)]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// Generates the signals of expired interval and POSIX timers and reloads them.
 pub(super) fn fire_timers(m: &mut Machine) {
     const SIGNALS: [u8; 3] = [SIGALRM, SIGVTALRM, SIGPROF];
+    if !m.os.signals.posix_timers.is_empty() {
+        super::timer::fire(m);
+    }
     if m.os.signals.itimers.iter().all(Option::is_none) {
         return;
     }

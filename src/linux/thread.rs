@@ -49,6 +49,10 @@ pub enum Wait {
         deadline: Option<Instant>,
         interruptible: bool,
     },
+    /// In `rt_sigtimedwait` for a signal of `set` while other threads run: the call
+    /// runs again (and takes it) when one is pending; it fails with EAGAIN at
+    /// `deadline`, and with EINTR when a signal its mask lets through is pending.
+    Signal { set: u64, deadline: Option<Instant> },
 }
 
 /// A thread that is not running right now.
@@ -417,6 +421,9 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
                 deadline,
                 interruptible,
             } => deadline.is_some_and(|d| d <= now) || interruptible && pending & !t.sigmask != 0,
+            Wait::Signal { set, deadline } => {
+                deadline.is_some_and(|d| d <= now) || pending & (set | !t.sigmask) != 0
+            }
         });
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
@@ -433,6 +440,17 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
                     t.hart.pc = t.hart.pc.wrapping_add(4);
                     t.hart.x[10] = (-(Errno::EINTR as i64)) as u64;
                     interrupted = true;
+                }
+                // A signal it waits for: the call runs again and takes it.
+                Wait::Signal { set, .. } if pending & set != 0 => {}
+                Wait::Signal { .. } => {
+                    let e = if pending & !t.sigmask != 0 {
+                        Errno::EINTR
+                    } else {
+                        Errno::EAGAIN
+                    };
+                    t.hart.pc = t.hart.pc.wrapping_add(4);
+                    t.hart.x[10] = (-(e as i64)) as u64;
                 }
                 _ => {}
             }
@@ -452,13 +470,15 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
         // Interval timers can end descriptor waits (a signal, or a signalfd).
         let timers = q
             .iter()
-            .any(|t| matches!(t.wait, Wait::Io { .. }))
-            .then(|| m.os.signals.itimers.iter().flatten().map(|t| t.next).min())
+            .any(|t| matches!(t.wait, Wait::Io { .. } | Wait::Signal { .. }))
+            .then(|| super::signal::next_timer(&m.os.signals))
             .flatten();
         let next = q
             .iter()
             .filter_map(|t| match t.wait {
-                Wait::Futex { deadline, .. } | Wait::Io { deadline, .. } => deadline,
+                Wait::Futex { deadline, .. }
+                | Wait::Io { deadline, .. }
+                | Wait::Signal { deadline, .. } => deadline,
                 Wait::None => None,
             })
             .chain(timers)
@@ -478,10 +498,12 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
 
 fn any_expired(m: &Machine) -> bool {
     let now = Instant::now();
+    let pending = m.os.signals.pending_set();
     m.os.threads.queue.iter().any(|t| match t.wait {
         Wait::Futex { deadline, .. } | Wait::Io { deadline, .. } => {
             deadline.is_some_and(|d| d <= now)
         }
+        Wait::Signal { set, deadline } => deadline.is_some_and(|d| d <= now) || pending & set != 0,
         Wait::None => false,
     })
 }
