@@ -40,9 +40,13 @@ const ALIAS_MODULE: &[u8] = &[
 /// The instance limit of a store is 10,000; the component flushes well before.
 const MAX_INSTANCES: usize = 9_000;
 
-/// Sets up `config` for the JIT: every memory comes from `creator`.
+/// Sets up `config` for the JIT: every memory comes from `creator`; generated code
+/// may use the wide-arithmetic proposal (`i64.mul_wide_*` for `mulh*`).
 pub fn configure(config: &mut Config, creator: Arc<Creator>) {
-    config.with_host_memory(creator).memory_init_cow(false);
+    config
+        .with_host_memory(creator)
+        .memory_init_cow(false)
+        .wasm_wide_arithmetic(true);
 }
 
 /// One linear memory's address space: `[base, base + reserved + guard)` is mapped,

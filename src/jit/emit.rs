@@ -327,15 +327,18 @@ impl<'r> Emitter<'r> {
             .i32_const(mask as i32)
             .i32_and()
             .i32_const(want as i32)
-            .i32_ne()
-            .local_get(ADDR)
-            .i64_const(PAGE as i64 - 1)
-            .i64_and()
-            .i64_const(len)
-            .i64_add()
-            .i64_const(PAGE as i64)
-            .i64_gt_u()
-            .i32_or();
+            .i32_ne();
+        // A single byte never crosses a page.
+        if len > 1 {
+            s.local_get(ADDR)
+                .i64_const(PAGE as i64 - 1)
+                .i64_and()
+                .i64_const(len)
+                .i64_add()
+                .i64_const(PAGE as i64)
+                .i64_gt_u()
+                .i32_or();
+        }
         self.if_then(|e| e.exit_to(Exit::Slow, pc));
     }
 

@@ -60,6 +60,10 @@ enum Shape {
         rem: bool,
         word: bool,
     },
+    /// The high 64 bits of the 128-bit product (`mulh`, `mulhu` with the signed or
+    /// unsigned wide multiplication; `mulhsu` as `mulh` plus `rs1` when `rs2` is
+    /// negative, which is what reading `rs2` as unsigned adds).
+    MulHigh { op: W<'static>, rs2_unsigned: bool },
     /// Nothing to do (`fence`: MVVM is sequentially consistent).
     Nop,
 }
@@ -105,8 +109,20 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Sllw => S::RegW(W::I32Shl),
         O::Srlw => S::RegW(W::I32ShrU),
         O::Sraw => S::RegW(W::I32ShrS),
-        // ---- M (the high multiplications have no wasm operator) --------------------
+        // ---- M (the high multiplications use the wide-arithmetic proposal) ---------
         O::Mul => S::Reg(W::I64Mul),
+        O::Mulh => S::MulHigh {
+            op: W::I64MulWideS,
+            rs2_unsigned: false,
+        },
+        O::Mulhu => S::MulHigh {
+            op: W::I64MulWideU,
+            rs2_unsigned: false,
+        },
+        O::Mulhsu => S::MulHigh {
+            op: W::I64MulWideS,
+            rs2_unsigned: true,
+        },
         O::Mulw => S::RegW(W::I32Mul),
         O::Div => div(W::I64DivS, true, false, false),
         O::Divu => div(W::I64DivU, false, false, false),
@@ -308,6 +324,20 @@ pub fn lower(e: &mut Emitter<'_>, i: &Insn, pc: u64) -> bool {
             rem,
             word,
         } => lower_div(e, i, op, signed && !rem, rem, word),
+        Shape::MulHigh { op, rs2_unsigned } => {
+            // [lo, hi] on the stack: keep hi.
+            e.get(i.rs1)
+                .get(i.rs2)
+                .op(op)
+                .op(W::LocalSet(TMP))
+                .op(W::Drop);
+            e.op(W::LocalGet(TMP));
+            if rs2_unsigned {
+                e.get(i.rs1).imm(0).get(i.rs2).imm(0).op(W::I64LtS);
+                e.op(W::Select).op(W::I64Add);
+            }
+            e.set(i.rd);
+        }
         Shape::Nop => {}
     }
     true
