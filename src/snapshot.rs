@@ -440,6 +440,11 @@ fn check_saveable(m: &Machine) -> Result<()> {
             "a process that has ended".into(),
         ));
     }
+    if !m.procs.is_empty() || m.os.pid != PID {
+        return Err(SnapshotError::Unsupported(
+            "a program that has started other processes (fork)".into(),
+        ));
+    }
     // The run loop performs a requested switch before it could get here.
     if m.os.threads.request.is_some() {
         return Err(SnapshotError::Busy);

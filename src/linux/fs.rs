@@ -12,7 +12,7 @@ use super::{Args, Errno, SysResult, Sysno};
 use crate::machine::Machine;
 use std::fs;
 
-const AT_FDCWD: i32 = -100;
+pub(super) const AT_FDCWD: i32 = -100;
 const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
 const AT_REMOVEDIR: i32 = 0x200;
 const AT_EMPTY_PATH: i32 = 0x1000;

@@ -45,11 +45,14 @@ pub const SIGKILL: u8 = 9;
 pub const SIGSEGV: u8 = 11;
 pub const SIGPIPE: u8 = 13;
 pub const SIGALRM: u8 = 14;
+pub const SIGCHLD: u8 = 17;
 pub const SIGSTOP: u8 = 19;
 pub const SIGVTALRM: u8 = 26;
 pub const SIGPROF: u8 = 27;
 pub const SIGSYS: u8 = 31;
 
+const SA_NOCLDWAIT: u64 = 2;
+const SA_RESTART: u64 = 0x1000_0000;
 const SA_ONSTACK: u64 = 0x0800_0000;
 const SA_NODEFER: u64 = 0x4000_0000;
 const SA_RESETHAND: u64 = 0x8000_0000;
@@ -179,6 +182,58 @@ impl Signals {
         }
     }
 
+    /// Whether a blocking call is to be interrupted by a signal waiting for
+    /// delivery: `Some(true)` if every such signal's handler asks for
+    /// `SA_RESTART` (the call runs again after them), `Some(false)` for EINTR.
+    pub fn interruption(&self) -> Option<bool> {
+        let ready = self.pending_set() & !self.mask;
+        if ready == 0 {
+            return None;
+        }
+        let restart = (1..=NSIG as u8)
+            .filter(|&sig| ready & bit(sig) != 0)
+            .all(|sig| self.actions[sig as usize - 1].flags & SA_RESTART != 0);
+        Some(restart)
+    }
+
+    /// Whether ended children leave no zombie (`SIGCHLD` ignored explicitly, or
+    /// `SA_NOCLDWAIT`).
+    pub fn discards_children(&self) -> bool {
+        let act = self.actions[SIGCHLD as usize - 1];
+        act.handler == SIG_IGN || act.flags & SA_NOCLDWAIT != 0
+    }
+
+    /// What a child process starts with (`fork`): the same dispositions, mask and
+    /// alternate stack, nothing pending, no interval timers.
+    pub fn for_child(&self) -> Signals {
+        Signals {
+            pending: Vec::new(),
+            saved_mask: None,
+            itimers: [None; 3],
+            ..self.clone()
+        }
+    }
+
+    /// What `execve` keeps: the mask, pending signals, interval timers and ignored
+    /// signals; handled signals return to their default action, the alternate
+    /// stack and the trampoline (in the old address space) are gone.
+    pub fn reset_for_exec(&mut self) {
+        for act in self.actions.iter_mut() {
+            let handler = if act.handler == SIG_IGN {
+                SIG_IGN
+            } else {
+                SIG_DFL
+            };
+            *act = SigAction {
+                handler,
+                ..SigAction::default()
+            };
+        }
+        self.altstack = Signals::default().altstack;
+        self.saved_mask = None;
+        self.trampoline = None;
+    }
+
     /// Drops pending instances of `sig`.
     fn flush(&mut self, sig: u8) {
         self.pending.retain(|p| p.sig != sig);
@@ -298,19 +353,24 @@ fn check_sig(sig: i32) -> Result<u8, Errno> {
 /// Generates `info` (a signal for the process): dropped if ignored and not blocked.
 /// False if a real-time signal could not be queued (`sigqueue` then fails).
 pub fn send(m: &mut Machine, info: [u8; siginfo::SIZE]) -> bool {
-    let s = &mut m.os.signals;
+    send_to(&mut m.os, info)
+}
+
+/// [`send`] to the process whose state is `os` (running or not).
+pub fn send_to(os: &mut super::Os, info: [u8; siginfo::SIZE]) -> bool {
+    let s = &mut os.signals;
     let sig = info[siginfo::SIGNO];
     if s.ignores(sig) && s.mask & bit(sig) == 0 {
         return true;
     }
     // A thread polling a signalfd (with the signal blocked) may now be ready; one
     // that lets it through is ended with EINTR by the scheduler instead.
-    for t in m.os.threads.queue.iter_mut() {
+    for t in os.threads.queue.iter_mut() {
         if matches!(t.wait, super::thread::Wait::Io { .. }) && t.sigmask & bit(sig) != 0 {
             t.wait = super::thread::Wait::None;
         }
     }
-    m.os.signals.enqueue(info)
+    os.signals.enqueue(info)
 }
 
 /// Takes the next pending signal of `set` (for `signalfd` reads).
@@ -583,18 +643,19 @@ pub fn sigaltstack(m: &mut Machine, a: &Args) -> SysResult {
     Ok(0)
 }
 
-/// kill/tkill/tgkill: only the process itself (and its one thread) can be targeted.
+/// kill/tkill/tgkill: `kill` reaches processes (one, a process group, all
+/// others), the other two a thread of the calling process.
 pub fn kill(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
+    if s == Sysno::kill {
+        return kill_processes(m, a.u(0) as i32 as i64, a.int(1));
+    }
     let (target, sig) = match s {
         Sysno::tgkill => (a.u(1) as i64, a.int(2)),
         _ => (a.u(0) as i64, a.int(1)),
     };
-    let me = super::PID as i64;
-    // kill(-1) signals every process but the caller: there is none.
-    let ok_target = match s {
-        Sysno::kill => target == me || target == 0 || target == -me,
-        _ => m.os.threads.is_live(target as u64) && (s != Sysno::tgkill || a.u(0) as i64 == me),
-    };
+    let me = m.os.pid as i64;
+    let ok_target =
+        m.os.threads.is_live(target as u64) && (s != Sysno::tgkill || a.u(0) as i64 == me);
     if !ok_target {
         return Err(Errno::ESRCH);
     }
@@ -602,17 +663,50 @@ pub fn kill(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
         return Ok(0);
     }
     let sig = check_sig(sig)?;
-    let code = if s == Sysno::kill { SI_USER } else { SI_TKILL };
-    send(
-        m,
-        siginfo::kill(sig, code, super::PID as u32, super::UID as u32),
-    );
+    let info = siginfo::kill(sig, SI_TKILL, me as u32, super::UID as u32);
+    send(m, info);
+    Ok(0)
+}
+
+/// kill(pid, sig): `pid > 0` one process, 0 the caller's process group, -1
+/// every process but the caller, `< -1` the process group `-pid`. Zombies count
+/// as targets but ignore the signal. A process that is not running gets its
+/// descriptor waits ended, so that it notices the signal.
+fn kill_processes(m: &mut Machine, target: i64, sig: i32) -> SysResult {
+    let me = (m.os.pid, m.os.pgid);
+    let hit = |pid: u64, pgid: u64| match target {
+        0 => pgid == me.1,
+        -1 => pid != me.0,
+        t if t > 0 => pid == t as u64,
+        t => pgid == t.unsigned_abs(),
+    };
+    let procs = &m.procs;
+    let found = hit(me.0, me.1)
+        || procs.others.iter().any(|p| hit(p.os.pid, p.os.pgid))
+        || procs.zombies.iter().any(|z| hit(z.pid, z.pgid));
+    if !found {
+        return Err(Errno::ESRCH);
+    }
+    if sig == 0 {
+        return Ok(0);
+    }
+    let sig = check_sig(sig)?;
+    let info = siginfo::kill(sig, SI_USER, me.0 as u32, super::UID as u32);
+    for p in m.procs.others.iter_mut() {
+        if hit(p.os.pid, p.os.pgid) {
+            send_to(&mut p.os, info);
+            super::thread::wake_io_of(&mut p.os.threads);
+        }
+    }
+    if hit(me.0, me.1) {
+        send(m, info);
+    }
     Ok(0)
 }
 
 /// rt_sigqueueinfo(pid, sig, info) / rt_tgsigqueueinfo(tgid, tid, sig, info).
 pub fn rt_sigqueueinfo(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
-    let me = super::PID;
+    let me = m.os.pid;
     let (ok, sig, uinfo) = match s {
         Sysno::rt_tgsigqueueinfo => (a.u(0) == me && a.u(1) == me, a.int(2), a.addr(3)),
         _ => (a.u(0) == me, a.int(1), a.addr(2)),
