@@ -4,6 +4,7 @@
 // vfork. No pids are printed; the order is forced by waits and pipes.
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static void describe(const char *what, int st) {
 }
 
 static int global = 1;
+// Unmapped; volatile so that the compiler does not see the fault coming.
+static volatile uintptr_t bad_addr = 8;
 
 int main(void) {
     int st;
@@ -122,7 +125,7 @@ int main(void) {
     fflush(stdout);
     pid = fork();
     if (pid == 0) {
-        *(volatile int *)8 = 1;
+        *(volatile int *)bad_addr = 1;
         _exit(0);
     }
     waitpid(pid, &st, 0);
@@ -200,7 +203,7 @@ int main(void) {
     fflush(stdout);
     pid = fork();
     if (pid == 0)
-        *(volatile int *)8 = 1;
+        *(volatile int *)bad_addr = 1;
     waitpid(pid, &st, 0);
     printf("SIGCHLD after a fault: %d time(s), code %d\n", (int)chld_count, (int)chld_code);
     signal(SIGCHLD, SIG_DFL);
