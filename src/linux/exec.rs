@@ -98,9 +98,11 @@ fn open_executable(m: &Machine, name: &str) -> Result<(String, Vec<u8>), Errno> 
     Ok((guest, std::fs::read(&host)?))
 }
 
-/// The interpreter and optional argument of a `#!` line, or `None` if the file
-/// is not a script.
-fn shebang(bytes: &[u8]) -> Result<Option<(String, Option<Vec<u8>>)>, Errno> {
+/// The interpreter of a `#!` script and its optional argument.
+type Shebang = (String, Option<Vec<u8>>);
+
+/// The `#!` line of a script, or `None` if the file is not a script.
+fn shebang(bytes: &[u8]) -> Result<Option<Shebang>, Errno> {
     let Some(rest) = bytes.strip_prefix(b"#!") else {
         return Ok(None);
     };

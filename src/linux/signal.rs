@@ -758,8 +758,14 @@ fn bad_frame(m: &mut Machine) -> SysResult {
     Ok(m.hart.x[10])
 }
 
-/// Ends the process because it waits for a signal nothing can send.
-fn deadlock(m: &mut Machine, call: &str) -> SysResult {
+/// A wait for a signal that no timer will end. While other processes exist, one
+/// of them may send it: the thread is parked (the scheduler ends the call with
+/// EINTR when a signal arrives; any other wake-up runs it again). Otherwise the
+/// process is ended: nothing can send one.
+fn deadlock(m: &mut Machine, a: &Args, call: &str) -> SysResult {
+    if !m.procs.others.is_empty() {
+        return super::thread::block_and_retry_until(m, a, None, true);
+    }
     eprintln!("mvvm: deadlock: {call} waits for a signal, but nothing can send one");
     m.os.exit = Some(ExitStatus::Exited(1));
     Err(Errno::EINTR)
@@ -772,7 +778,8 @@ pub fn rt_sigsuspend(m: &mut Machine, a: &Args) -> SysResult {
     }
     let new = m.read_u64(a.addr(0))? & !UNBLOCKABLE;
     let s = &mut m.os.signals;
-    s.saved_mask = Some(s.mask);
+    // A parked call that runs again keeps the mask it replaced the first time.
+    s.saved_mask.get_or_insert(s.mask);
     s.mask = new;
     // Signals that the new mask lets through but whose action is to ignore them
     // do not end the wait (Linux discards them and restarts the call).
@@ -781,7 +788,7 @@ pub fn rt_sigsuspend(m: &mut Machine, a: &Args) -> SysResult {
         .collect();
     s.pending.retain(|p| !ignored.contains(&p.sig));
     if !wait_until(m, None) {
-        return deadlock(m, "rt_sigsuspend");
+        return deadlock(m, a, "rt_sigsuspend");
     }
     // The run loop delivers the signal; its frame saves the original mask.
     Err(Errno::EINTR)
@@ -802,7 +809,7 @@ pub fn ppoll_nofds(m: &mut Machine, a: &Args) -> SysResult {
         }
         let new = m.read_u64(a.addr(3))? & !UNBLOCKABLE;
         let s = &mut m.os.signals;
-        s.saved_mask = Some(s.mask);
+        s.saved_mask.get_or_insert(s.mask);
         s.mask = new;
     }
     let deadline = timeout.map(|t| after(t.to_duration()));
@@ -814,7 +821,7 @@ pub fn ppoll_nofds(m: &mut Machine, a: &Args) -> SysResult {
     match (woken, deadline) {
         (true, _) => Err(Errno::EINTR),
         (false, Some(_)) => Ok(0),
-        (false, None) => deadlock(m, "pause (ppoll without descriptors)"),
+        (false, None) => deadlock(m, a, "pause (ppoll without descriptors)"),
     }
 }
 
@@ -852,7 +859,7 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
     match (woken, deadline) {
         (true, _) => Err(Errno::EINTR),
         (false, Some(_)) => Err(Errno::EAGAIN),
-        (false, None) => deadlock(m, "rt_sigtimedwait"),
+        (false, None) => deadlock(m, a, "rt_sigtimedwait"),
     }
 }
 

@@ -14,6 +14,12 @@
 
 static volatile sig_atomic_t chld_count;
 static volatile sig_atomic_t chld_code;
+static volatile sig_atomic_t usr1_count;
+
+static void on_usr1(int sig) {
+    (void)sig;
+    usr1_count++;
+}
 
 static void on_chld(int sig, siginfo_t *info, void *ctx) {
     (void)sig;
@@ -27,6 +33,22 @@ static pid_t spawn_exit(int code) {
     pid_t pid = fork();
     if (pid == 0)
         _exit(code);
+    return pid;
+}
+
+// A child that exits with the byte it reads from a new pipe (99 at EOF); `go`
+// is the pipe, whose write end stays with the caller.
+static pid_t spawn_reader(int go[2]) {
+    if (pipe(go) != 0)
+        exit(1);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(go[1]);
+        char x;
+        _exit(read(go[0], &x, 1) == 1 ? x : 99);
+    }
+    close(go[0]);
     return pid;
 }
 
@@ -103,17 +125,7 @@ int main(void) {
 
     // WNOHANG while the child waits for us, then a blocking wait.
     int go[2];
-    if (pipe(go) != 0)
-        return 1;
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        close(go[1]);
-        char x;
-        int r = read(go[0], &x, 1);
-        _exit(r == 1 ? x : 99);
-    }
-    close(go[0]);
+    pid = spawn_reader(go);
     printf("WNOHANG while running: %d\n", (int)waitpid(pid, &st, WNOHANG));
     write(go[1], "\x05", 1);
     close(go[1]);
@@ -130,17 +142,7 @@ int main(void) {
     }
     waitpid(pid, &st, 0);
     describe("faulting child", st);
-    if (pipe(go) != 0)
-        return 1;
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        close(go[1]);
-        char x;
-        read(go[0], &x, 1);
-        _exit(0);
-    }
-    close(go[0]);
+    pid = spawn_reader(go);
     kill(pid, SIGTERM);
     waitpid(pid, &st, 0);
     describe("terminated child", st);
@@ -154,6 +156,33 @@ int main(void) {
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
     describe("busy child killed", st);
+    // Children waiting for a signal from their parent.
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, &st, 0);
+    describe("pausing child", st);
+    sigset_t usr1, none;
+    sigemptyset(&usr1);
+    sigemptyset(&none);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    signal(SIGUSR1, on_usr1);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        int r = sigsuspend(&none);
+        _exit(r == -1 && errno == EINTR && usr1_count == 1 ? 12 : 13);
+    }
+    kill(pid, SIGUSR1);
+    waitpid(pid, &st, 0);
+    describe("sigsuspending child", st);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    signal(SIGUSR1, SIG_DFL);
     pid = spawn_exit(0);
     usleep(1000);
     printf("kill(0) to an unwaited child: %d\n", kill(pid, 0));
