@@ -1291,6 +1291,19 @@ mod tests {
         Machine::new(&opts, "/".into()).expect("machine")
     }
 
+    #[test]
+    fn refuses_a_program_that_has_forked() {
+        let mut m = machine();
+        m.procs.zombies.push(crate::linux::procs::Zombie {
+            pid: PID + 1,
+            ppid: PID,
+            pgid: PID,
+            status: crate::linux::ExitStatus::Exited(0),
+        });
+        let err = save(&m, &[]).expect_err("a zombie child");
+        assert!(matches!(err, SnapshotError::Unsupported(_)), "{err}");
+    }
+
     fn round_trip(m: &Machine) -> Result<Machine> {
         let bytes = save(m, &[])?;
         load(&bytes, &Options::default()).map(|(m, _)| m)

@@ -10,7 +10,9 @@
 //! preempted once it has run [`QUANTUM`] blocks without a system call (the blocks
 //! left are [`Threads::slice`], which survives snapshots), so a run is
 //! deterministic given the same inputs; a program whose threads all block forever
-//! is reported as a deadlock instead of hanging.
+//! is reported as a deadlock instead of hanging. Other processes are scheduled at
+//! the same points (`schedule` goes to a process that can run first, round
+//! robin, then to a thread of the running one; see `procs`).
 
 use super::{Args, Errno, ExitStatus, SysResult, PID};
 use crate::hart::Hart;
