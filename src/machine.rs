@@ -1,5 +1,6 @@
-//! A guest process: one hart, its address space, the decoded-code cache and the
-//! Linux state, plus the loop that runs code and services what it traps on.
+//! A guest machine: the running process's hart, address space, decoded-code cache
+//! and Linux state, the other processes (`linux::procs`), plus the loop that runs
+//! code and services what it traps on.
 
 use crate::hart::{Hart, Trap};
 use crate::interp::{self, CodeCache};
@@ -122,6 +123,8 @@ pub struct Machine {
     pub code: CodeCache,
     /// Linux state.
     pub os: Os,
+    /// The other emulated processes (forked children, their children...).
+    pub procs: linux::procs::Procs,
     /// Main stack size (RLIMIT_STACK).
     pub stack_size: u64,
     /// A snapshot [`Machine::run`] is to take (`-snapshot-at`, `-pause-at`).
@@ -184,6 +187,7 @@ impl Machine {
             mem,
             code,
             os,
+            procs: Default::default(),
             stack_size: opts.stack_size,
             snapshot_plan: None,
             stop_on_faults: false,
@@ -328,6 +332,10 @@ impl Machine {
                 signal::deliver_pending(self);
             }
             Some(trap) => signal::synchronous(self, trap),
+        }
+        // A process other than the first ends alone; another one runs on.
+        while self.os.exit.is_some() && !linux::procs::is_init(self) && !self.procs.halted {
+            linux::procs::end(self);
         }
     }
 

@@ -451,6 +451,11 @@ fn check_saveable(m: &Machine) -> Result<()> {
             "a process that has ended".into(),
         ));
     }
+    if !m.procs.is_empty() || m.os.pid != PID {
+        return Err(SnapshotError::Unsupported(
+            "a program that has started other processes (fork)".into(),
+        ));
+    }
     // The run loop performs a requested switch before it could get here.
     if m.os.threads.request.is_some() {
         return Err(SnapshotError::Busy);
@@ -1314,6 +1319,19 @@ mod tests {
             ..Options::default()
         };
         Machine::new(&opts, "/".into()).expect("machine")
+    }
+
+    #[test]
+    fn refuses_a_program_that_has_forked() {
+        let mut m = machine();
+        m.procs.zombies.push(crate::linux::procs::Zombie {
+            pid: PID + 1,
+            ppid: PID,
+            pgid: PID,
+            status: crate::linux::ExitStatus::Exited(0),
+        });
+        let err = save(&m, &[]).expect_err("a zombie child");
+        assert!(matches!(err, SnapshotError::Unsupported(_)), "{err}");
     }
 
     fn round_trip(m: &Machine) -> Result<Machine> {

@@ -259,7 +259,8 @@ impl StackT {
 
 /// `siginfo_t` (include/uapi/asm-generic/siginfo.h): 128 bytes; `si_signo`,
 /// `si_errno`, `si_code` then a union at 16 (`_kill`: `si_pid`, `si_uid`;
-/// `_sigfault`: `si_addr`; `_rt`: `si_pid`, `si_uid`, `si_value`).
+/// `_sigfault`: `si_addr`; `_rt`: `si_pid`, `si_uid`, `si_value`; `_sigchld`:
+/// `si_pid`, `si_uid`, `si_status`).
 pub mod siginfo {
     /// `sizeof(siginfo_t)`.
     pub const SIZE: usize = 128;
@@ -296,6 +297,24 @@ pub mod siginfo {
             .u32(16, id)
             .u32(20, overrun)
             .u64(24, value);
+        o.0.try_into().unwrap_or([0; SIZE])
+    }
+
+    /// `int si_status` (`_sigchld`).
+    pub const STATUS: usize = 24;
+    /// `si_code` of `SIGCHLD`: the child exited, was killed.
+    pub const CLD_EXITED: i32 = 1;
+    pub const CLD_KILLED: i32 = 2;
+
+    /// A siginfo about child `pid`'s end (`SIGCHLD`, `waitid`): `code` is a
+    /// `CLD_*` value, `status` the exit code or signal.
+    pub fn child(sig: u8, code: i32, pid: u32, uid: u32, status: i32) -> [u8; SIZE] {
+        let mut o = super::Out::new(SIZE);
+        o.u32(SIGNO, sig as u32)
+            .u32(CODE, code as u32)
+            .u32(PID, pid)
+            .u32(UID, uid)
+            .u32(STATUS, status as u32);
         o.0.try_into().unwrap_or([0; SIZE])
     }
 

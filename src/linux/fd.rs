@@ -412,8 +412,9 @@ pub struct Fd {
     pub cloexec: bool,
 }
 
-/// The descriptor table.
-#[derive(Debug, Default)]
+/// The descriptor table (a child process gets a copy that shares the open file
+/// descriptions).
+#[derive(Debug, Default, Clone)]
 pub struct FdTable {
     slots: Vec<Option<Fd>>,
 }
@@ -508,6 +509,15 @@ impl FdTable {
             .and_then(Option::take)
             .map(|_| ())
             .ok_or(Errno::EBADF)
+    }
+
+    /// Closes the descriptors marked `FD_CLOEXEC` (`execve`).
+    pub fn close_on_exec(&mut self) {
+        for slot in self.slots.iter_mut() {
+            if slot.as_ref().is_some_and(|fd| fd.cloexec) {
+                *slot = None;
+            }
+        }
     }
 
     /// Open descriptors in ascending order.

@@ -4,7 +4,7 @@
 use super::abi::siginfo;
 use super::abi::Out;
 use super::fd::{flags::*, Kind, OpenFile, PipeEnd};
-use super::{signal, thread, Args, Errno, SysResult, PID, UID};
+use super::{signal, thread, Args, Errno, SysResult, UID};
 use crate::machine::Machine;
 
 /// Largest single transfer, as Linux's MAX_RW_COUNT.
@@ -60,7 +60,7 @@ fn transfer(m: &mut Machine, a: &Args, op: impl FnOnce(&mut Machine) -> SysResul
             thread::block_and_retry_until(m, a, expiry, signals)
         }
         Err(Errno::EPIPE) => {
-            let info = siginfo::kill(signal::SIGPIPE, 0, PID as u32, UID as u32);
+            let info = siginfo::kill(signal::SIGPIPE, 0, m.os.pid as u32, UID as u32);
             signal::send(m, info);
             r
         }

@@ -3,7 +3,8 @@
 //!
 //! [`syscall`] is the one dispatch point: it reads the number and arguments from the
 //! hart, routes to a handler in the subsystem file (`fs`, `io`, `mm`, `time`,
-//! `process`, `signal`, `thread`, `system`, `poll`, `event`, `net`), writes the result (or `-errno`) to `a0`
+//! `process`, `exec`, `signal`, `thread`, `system`, `poll`, `event`, `net`; the
+//! process table is `procs`), writes the result (or `-errno`) to `a0`
 //! and does `-strace` logging. Handlers take typed [`Args`] and return
 //! `Result<u64, Errno>`.
 
@@ -17,12 +18,14 @@ pub(crate) mod event;
 mod io;
 mod mm;
 pub use mm::map_anonymous;
+mod exec;
 mod net;
 pub mod nr;
 pub(crate) mod poll;
 mod privileged;
 mod process;
 mod procfs;
+pub mod procs;
 pub mod signal;
 pub mod system;
 pub mod thread;
@@ -116,6 +119,19 @@ pub struct Os {
     pub stdio: Option<fd::MemoryStdio>,
     /// Niceness, scheduling policy and the like ([`identity::Standing`]).
     pub standing: identity::Standing,
+    /// Process id (the first process has [`PID`]).
+    pub pid: u64,
+    /// Parent's process id (1 when the parent is outside the emulator or gone).
+    pub ppid: u64,
+    /// Process group.
+    pub pgid: u64,
+    /// Session.
+    pub sid: u64,
+    /// The signal the parent gets when this process ends (`SIGCHLD` normally).
+    pub exit_signal: Option<u8>,
+    /// The parent whose address space this vfork child borrows until it execs or
+    /// ends (see [`procs`]).
+    pub vfork_parent: Option<u64>,
 }
 
 impl Os {
@@ -140,6 +156,14 @@ impl Os {
             comm: [0; 16],
             stdio: None,
             standing: identity::Standing::default(),
+            pid: PID,
+            ppid: 1,
+            // The program leads its process group (as a shell's job does), in a
+            // session it does not lead.
+            pgid: PID,
+            sid: 1,
+            exit_signal: None,
+            vfork_parent: None,
         };
         os.set_exe(exe);
         os
@@ -167,7 +191,7 @@ impl Os {
     }
 }
 
-/// The pid (and tid) the guest sees: WASI has no processes, so it is fixed.
+/// The pid (and tid) of the first process: WASI has no processes, so it is fixed.
 pub const PID: u64 = 1000;
 /// The uid/gid the guest sees.
 pub const UID: u64 = 1000;
@@ -225,9 +249,9 @@ fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
     };
     if matches!(sysno, Some(Sysno::exit | Sysno::exit_group)) {
         // Like qemu: the process is gone, there is no result to show.
-        eprintln!("{PID} {name}({})", args[..n].join(","));
+        eprintln!("{} {name}({})", m.os.pid, args[..n].join(","));
     } else {
-        eprintln!("{PID} {name}({}) = {res}", args[..n].join(","));
+        eprintln!("{} {name}({}) = {res}", m.os.pid, args[..n].join(","));
     }
 }
 
@@ -398,13 +422,14 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         // process (process.rs)
         exit => thread::exit(m, a),
         exit_group => process::exit(m, a),
-        getpid => Ok(PID),
+        getpid => Ok(m.os.pid),
         gettid => Ok(m.os.threads.current),
-        getppid => Ok(1),
+        getppid => Ok(m.os.ppid),
         getuid | geteuid | getgid | getegid => Ok(UID),
         getresuid | getresgid => process::getresuid(m, a),
-        getpgid | getsid => Ok(PID),
-        setpgid | setsid => Ok(PID),
+        getpgid | getsid => process::getpgid(m, a, s),
+        setpgid => process::setpgid(m, a),
+        setsid => process::setsid(m, a),
         umask => process::umask(m, a),
         prlimit64 => process::prlimit64(m, a),
         getrlimit => process::getrlimit(m, a),
@@ -438,7 +463,10 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         // A restart with nothing to restart (Linux's answer when no call was cut short).
         restart_syscall => Err(Errno::EINTR),
         clone => thread::clone(m, a),
-        execve | clone3 | wait4 | waitid => Err(Errno::ENOSYS),
+        execve => exec::execve(m, a),
+        wait4 => process::wait4(m, a),
+        waitid => process::waitid(m, a),
+        clone3 => Err(Errno::ENOSYS),
         // signals (signal.rs)
         rt_sigaction => signal::rt_sigaction(m, a),
         rt_sigprocmask => signal::rt_sigprocmask(m, a),

@@ -1,7 +1,11 @@
-//! The process itself: exit, identity, limits, umask, prctl.
+//! Processes: fork (and vfork), waiting for children, exit, process groups and
+//! sessions, identity, limits, umask, prctl. The process table and switching
+//! between processes are in `procs`, `execve` in `exec`.
 
-use super::abi::Out;
-use super::{Args, Errno, ExitStatus, SysResult, UID};
+use super::abi::{siginfo, Out};
+use super::procs::{self, Proc, Zombie, MAX_IMAGE_BYTES, MAX_PROCS};
+use super::thread::{self, Switch};
+use super::{fd, Args, Errno, ExitStatus, Os, SysResult, UID};
 use crate::machine::Machine;
 
 pub fn exit(m: &mut Machine, a: &Args) -> SysResult {
@@ -47,7 +51,7 @@ fn write_rlimit(m: &mut Machine, addr: u64, (cur, max): (u64, u64)) -> Result<()
 }
 
 pub fn prlimit64(m: &mut Machine, a: &Args) -> SysResult {
-    if a.u(0) != 0 && a.u(0) != super::PID {
+    if a.u(0) != 0 && a.u(0) != m.os.pid {
         return Err(Errno::ESRCH);
     }
     let l = limit(m, a.int(1))?;
@@ -79,4 +83,310 @@ pub fn prctl(m: &mut Machine, a: &Args) -> SysResult {
         }
         _ => Err(Errno::EINVAL),
     }
+}
+
+/// A child process for `clone` without `CLONE_VM` (fork), or with `CLONE_VM |
+/// CLONE_VFORK` (`vfork`: the child borrows the caller's address space and runs
+/// first; the caller waits until it execs or ends).
+pub fn fork(m: &mut Machine, a: &Args, vfork: bool) -> SysResult {
+    let (flags, parent_tid, child_tid) = (a.u(0), a.addr(2), a.addr(4));
+    if m.procs.count() >= MAX_PROCS {
+        return Err(Errno::EAGAIN);
+    }
+    let pid = procs::new_id(m);
+    let settid = flags & thread::CLONE_CHILD_SETTID != 0;
+    let mem = if vfork {
+        if settid {
+            m.copy_out(child_tid, &(pid as u32).to_le_bytes())?;
+        }
+        None
+    } else {
+        // The child's tid word is written in the child's copy only.
+        let old = if settid {
+            let old = m.read_u32(child_tid)?;
+            m.copy_out(child_tid, &(pid as u32).to_le_bytes())?;
+            Some(old)
+        } else {
+            None
+        };
+        let img = m.mem.image();
+        if let Some(old) = old {
+            m.copy_out(child_tid, &old.to_le_bytes())?;
+        }
+        if img.bytes().saturating_add(m.procs.image_bytes()) > MAX_IMAGE_BYTES {
+            return Err(Errno::ENOMEM);
+        }
+        Some(img)
+    };
+    if flags & thread::CLONE_PARENT_SETTID != 0 {
+        m.copy_out(parent_tid, &(pid as u32).to_le_bytes())?;
+    }
+    let mut os = child_os(&m.os, pid);
+    os.exit_signal = procs::exit_signal(flags & 0xff);
+    let t = thread::child_thread(m, a, pid);
+    os.clear_child_tid = t.clear_child_tid;
+    os.threads.queue.push_back(t);
+    let child = Proc { os, mem };
+    if vfork {
+        child_borrows(m, child);
+    } else {
+        m.procs.others.push_back(child);
+    }
+    Ok(pid)
+}
+
+/// Makes `child` (a vfork child) run next, in the caller's address space.
+fn child_borrows(m: &mut Machine, mut child: Proc) {
+    child.os.vfork_parent = Some(m.os.pid);
+    m.procs.others.push_front(child);
+    m.os.threads.request(Switch::Yield);
+}
+
+/// The Linux state a child starts with: a copy of the parent's, sharing its open
+/// file descriptions; only the calling thread is copied.
+fn child_os(parent: &Os, pid: u64) -> Os {
+    let p = parent;
+    let mut os = Os::new(p.cwd.clone(), p.exe.clone(), p.sysroot.clone());
+    os.fds = p.fds.clone();
+    os.umask = p.umask;
+    os.signals = p.signals.for_child();
+    os.strace = p.strace;
+    os.reported = p.reported.clone();
+    os.comm = p.comm;
+    os.argv = p.argv.clone();
+    os.envp = p.envp.clone();
+    os.auxv = p.auxv.clone();
+    os.threads.current = pid;
+    os.threads.next_tid = p.threads.next_tid;
+    os.stdio = p.stdio.as_ref().map(|s| fd::MemoryStdio {
+        stdin: s.stdin.clone(),
+        stdout: s.stdout.clone(),
+        stderr: s.stderr.clone(),
+    });
+    os.pid = pid;
+    os.ppid = p.pid;
+    os.pgid = p.pgid;
+    os.sid = p.sid;
+    os
+}
+
+/// Which children a wait is for.
+#[derive(Clone, Copy)]
+enum Select {
+    Any,
+    Pid(u64),
+    Group(u64),
+}
+
+impl Select {
+    fn hit(self, pid: u64, pgid: u64) -> bool {
+        match self {
+            Select::Any => true,
+            Select::Pid(p) => pid == p,
+            Select::Group(g) => pgid == g,
+        }
+    }
+}
+
+const WNOHANG: i32 = 1;
+
+/// Looks for an ended child of `sel`, taking it out of the table unless
+/// `keep`. ECHILD when there is no such child at all; `None` while they run.
+fn reap(m: &mut Machine, sel: Select, keep: bool) -> Result<Option<Zombie>, Errno> {
+    let me = m.os.pid;
+    let i = m
+        .procs
+        .zombies
+        .iter()
+        .position(|z| z.ppid == me && sel.hit(z.pid, z.pgid));
+    if let Some(i) = i {
+        let z = m.procs.zombies[i];
+        if !keep {
+            m.procs.zombies.remove(i);
+        }
+        return Ok(Some(z));
+    }
+    let running = m
+        .procs
+        .others
+        .iter()
+        .any(|p| p.os.ppid == me && sel.hit(p.os.pid, p.os.pgid));
+    if running {
+        Ok(None)
+    } else {
+        Err(Errno::ECHILD)
+    }
+}
+
+/// A wait found nothing yet: fail with EINTR (or restart the call after the
+/// handlers, for `SA_RESTART`) if a signal is to be delivered, else park the
+/// thread until something changes (a child's end wakes descriptor waits).
+fn wait_more(m: &mut Machine, a: &Args) -> SysResult {
+    match m.os.signals.interruption() {
+        Some(true) => {
+            m.hart.pc = m.hart.pc.wrapping_sub(4);
+            Ok(a.u(0))
+        }
+        Some(false) => Err(Errno::EINTR),
+        None => thread::block_and_retry(m, a),
+    }
+}
+
+/// `struct rusage` (all zero: child times are not accounted).
+fn write_rusage(m: &mut Machine, addr: u64) -> Result<(), Errno> {
+    if addr != 0 {
+        m.copy_out(addr, &[0; 144])?;
+    }
+    Ok(())
+}
+
+/// wait4(pid, wstatus, options, rusage).
+pub fn wait4(m: &mut Machine, a: &Args) -> SysResult {
+    const WUNTRACED: i32 = 2;
+    const WCONTINUED: i32 = 8;
+    const WALL_FLAGS: i32 = 0xe000_0000_u32 as i32;
+    let (target, status, options) = (a.int(0), a.addr(1), a.int(2));
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let sel = match target {
+        -1 => Select::Any,
+        0 => Select::Group(m.os.pgid),
+        t if t < 0 => Select::Group(t.unsigned_abs() as u64),
+        t => Select::Pid(t as u64),
+    };
+    match reap(m, sel, false)? {
+        Some(z) => {
+            if status != 0 {
+                m.copy_out(status, &procs::wait_status(z.status).to_le_bytes())?;
+            }
+            write_rusage(m, a.addr(3))?;
+            Ok(z.pid)
+        }
+        None if options & WNOHANG != 0 => Ok(0),
+        None => wait_more(m, a),
+    }
+}
+
+/// waitid(idtype, id, infop, options, rusage).
+pub fn waitid(m: &mut Machine, a: &Args) -> SysResult {
+    const P_ALL: i32 = 0;
+    const P_PID: i32 = 1;
+    const P_PGID: i32 = 2;
+    const WSTOPPED: i32 = 2;
+    const WEXITED: i32 = 4;
+    const WCONTINUED: i32 = 8;
+    const WNOWAIT: i32 = 0x0100_0000;
+    const WALL_FLAGS: i32 = 0xe000_0000_u32 as i32;
+    let (id, info, options) = (a.u(1) as u32 as u64, a.addr(2), a.int(3));
+    let known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | WALL_FLAGS;
+    if options & !known != 0 || options & (WEXITED | WSTOPPED | WCONTINUED) == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let sel = match a.int(0) {
+        P_ALL => Select::Any,
+        P_PID if id > 0 => Select::Pid(id),
+        P_PGID if id > 0 => Select::Group(id),
+        P_PGID => Select::Group(m.os.pgid),
+        _ => return Err(Errno::EINVAL),
+    };
+    // Only ends are reported (no stops or continues to report).
+    let found = if options & WEXITED != 0 {
+        reap(m, sel, options & WNOWAIT != 0)?
+    } else {
+        reap(m, sel, true)?.and(None)
+    };
+    let bytes = match found {
+        Some(z) => {
+            let (code, value) = procs::child_code(z.status);
+            siginfo::child(
+                super::signal::SIGCHLD,
+                code,
+                z.pid as u32,
+                UID as u32,
+                value,
+            )
+        }
+        None if options & WNOHANG != 0 => [0; siginfo::SIZE],
+        None => return wait_more(m, a),
+    };
+    if info != 0 {
+        m.copy_out(info, &bytes)?;
+    }
+    write_rusage(m, a.addr(4))?;
+    Ok(0)
+}
+
+/// The `(pid, pgid, sid)` of process `pid` (0: the caller), zombies included.
+fn ids(m: &Machine, pid: u64) -> Result<(u64, u64, u64), Errno> {
+    let os = &m.os;
+    if pid == 0 || pid == os.pid {
+        return Ok((os.pid, os.pgid, os.sid));
+    }
+    if let Some(p) = m.procs.others.iter().find(|p| p.os.pid == pid) {
+        return Ok((p.os.pid, p.os.pgid, p.os.sid));
+    }
+    m.procs
+        .zombies
+        .iter()
+        .find(|z| z.pid == pid)
+        .map(|z| (z.pid, z.pgid, os.sid))
+        .ok_or(Errno::ESRCH)
+}
+
+/// getpgid(pid) / getsid(pid).
+pub fn getpgid(m: &mut Machine, a: &Args, s: super::Sysno) -> SysResult {
+    let (_, pgid, sid) = ids(m, a.u(0) as u32 as u64)?;
+    Ok(if s == super::Sysno::getsid { sid } else { pgid })
+}
+
+/// setpgid(pid, pgid): the caller or one of its children joins (or makes) a
+/// process group of its session.
+pub fn setpgid(m: &mut Machine, a: &Args) -> SysResult {
+    let (pid, pgid) = (a.int(0), a.int(1));
+    if pgid < 0 || pid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let me = m.os.pid;
+    let pid = if pid == 0 { me } else { pid as u64 };
+    let pgid = if pgid == 0 { pid } else { pgid as u64 };
+    let (_, _, sid) = ids(m, pid)?;
+    let is_child = m
+        .procs
+        .others
+        .iter()
+        .any(|p| p.os.pid == pid && p.os.ppid == me);
+    if pid != me && !is_child {
+        return Err(Errno::ESRCH);
+    }
+    if sid == pid || sid != m.os.sid {
+        return Err(Errno::EPERM);
+    }
+    let group_exists = m.os.pgid == pgid && m.os.sid == sid
+        || m.procs
+            .others
+            .iter()
+            .any(|p| p.os.pgid == pgid && p.os.sid == sid);
+    if pgid != pid && !group_exists {
+        return Err(Errno::EPERM);
+    }
+    if pid == me {
+        m.os.pgid = pgid;
+    } else if let Some(p) = m.procs.get_mut(pid) {
+        p.os.pgid = pgid;
+    }
+    Ok(0)
+}
+
+/// setsid(): the caller leads a new session and process group, unless it
+/// already leads a process group.
+pub fn setsid(m: &mut Machine, _: &Args) -> SysResult {
+    let me = m.os.pid;
+    let leader = m.os.pgid == me || m.procs.others.iter().any(|p| p.os.pgid == me);
+    if leader {
+        return Err(Errno::EPERM);
+    }
+    m.os.pgid = me;
+    m.os.sid = me;
+    Ok(me)
 }

@@ -2,14 +2,14 @@
 //! as `/proc/<pid>/` and `/proc/thread-self/`) and the machine's (`cpuinfo`,
 //! `meminfo`). Contents are made when the file is opened, as Linux does.
 
-use super::{PID, UID};
+use super::UID;
 use crate::machine::Machine;
 use crate::mem::{VmaKind, R, W, X};
 use std::fmt::Write;
 
 /// The contents of the `/proc` file at `guest`, if MVVM generates it.
 pub fn open(m: &Machine, guest: &str) -> Option<Vec<u8>> {
-    let own = format!("/proc/{PID}/");
+    let own = format!("/proc/{}/", m.os.pid);
     let path = guest
         .strip_prefix("/proc/self/")
         .or_else(|| guest.strip_prefix("/proc/thread-self/"))
@@ -92,8 +92,9 @@ fn stat(m: &Machine) -> String {
     // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
     // cmajflt utime stime cutime cstime priority nice num_threads itrealvalue
     // starttime vsize rss rsslim startcode endcode startstack ...
+    let (pid, ppid, pgid, sid) = (m.os.pid, m.os.ppid, m.os.pgid, m.os.sid);
     format!(
-        "{PID} ({}) R 1 {PID} {PID} 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 {threads} 0 0 {vsize} {} \
+        "{pid} ({}) R {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 {threads} 0 0 {vsize} {} \
          18446744073709551615 0 0 {} 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
         comm(m),
         resident_kb(m) / 4,
@@ -103,8 +104,9 @@ fn stat(m: &Machine) -> String {
 
 fn status(m: &Machine) -> String {
     let threads = m.os.threads.queue.len() + 1;
+    let (pid, ppid) = (m.os.pid, m.os.ppid);
     format!(
-        "Name:\t{}\nUmask:\t{:04o}\nState:\tR (running)\nTgid:\t{PID}\nPid:\t{PID}\nPPid:\t1\n\
+        "Name:\t{}\nUmask:\t{:04o}\nState:\tR (running)\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t{ppid}\n\
          Uid:\t{UID}\t{UID}\t{UID}\t{UID}\nGid:\t{UID}\t{UID}\t{UID}\t{UID}\nVmRSS:\t{} kB\n\
          Threads:\t{threads}\nSigBlk:\t{:016x}\n",
         comm(m),

@@ -10,7 +10,9 @@
 //! preempted once it has run [`QUANTUM`] blocks without a system call (the blocks
 //! left are [`Threads::slice`], which survives snapshots), so a run is
 //! deterministic given the same inputs; a program whose threads all block forever
-//! is reported as a deadlock instead of hanging.
+//! is reported as a deadlock instead of hanging. Other processes are scheduled at
+//! the same points (`schedule` goes to a process that can run first, round
+//! robin, then to a thread of the running one; see `procs`).
 
 use super::{Args, Errno, ExitStatus, SysResult, PID};
 use crate::hart::Hart;
@@ -26,9 +28,9 @@ const CLONE_VM: u64 = 0x100;
 const CLONE_VFORK: u64 = 0x4000;
 const CLONE_THREAD: u64 = 0x10000;
 const CLONE_SETTLS: u64 = 0x80000;
-const CLONE_PARENT_SETTID: u64 = 0x100000;
+pub(super) const CLONE_PARENT_SETTID: u64 = 0x100000;
 const CLONE_CHILD_CLEARTID: u64 = 0x200000;
-const CLONE_CHILD_SETTID: u64 = 0x1000000;
+pub(super) const CLONE_CHILD_SETTID: u64 = 0x1000000;
 
 /// Why a waiting thread is not runnable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,17 +127,37 @@ pub fn set_tid_address(m: &mut Machine, a: &Args) -> SysResult {
     Ok(m.os.threads.current)
 }
 
-/// clone(flags, newsp, parent_tid, tls, child_tid): new threads only; processes
-/// (no `CLONE_VM`, or `CLONE_VFORK`) are not emulated yet.
+/// clone(flags, newsp, parent_tid, tls, child_tid): a thread with `CLONE_VM |
+/// CLONE_THREAD`; without `CLONE_VM`, or with `CLONE_VFORK`, a process
+/// (`process::fork`). Threads sharing memory across processes are not emulated.
 pub fn clone(m: &mut Machine, a: &Args) -> SysResult {
-    let (flags, newsp, parent_tid, tls, child_tid) =
-        (a.u(0), a.addr(1), a.addr(2), a.u(3), a.addr(4));
-    if flags & CLONE_VM == 0 || flags & CLONE_VFORK != 0 || flags & CLONE_THREAD == 0 {
+    let (flags, parent_tid, child_tid) = (a.u(0), a.addr(2), a.addr(4));
+    let vfork = flags & CLONE_VFORK != 0;
+    if flags & CLONE_VM == 0 || vfork {
+        if flags & CLONE_THREAD != 0 {
+            return Err(Errno::EINVAL);
+        }
+        return super::process::fork(m, a, flags & CLONE_VM != 0 && vfork);
+    }
+    if flags & CLONE_THREAD == 0 {
         return Err(Errno::ENOSYS);
     }
-    let t = &mut m.os.threads;
-    let tid = t.next_tid;
-    t.next_tid += 1;
+    let tid = super::procs::new_id(m);
+    if flags & CLONE_PARENT_SETTID != 0 {
+        m.copy_out(parent_tid, &(tid as u32).to_le_bytes())?;
+    }
+    if flags & CLONE_CHILD_SETTID != 0 {
+        m.copy_out(child_tid, &(tid as u32).to_le_bytes())?;
+    }
+    let t = child_thread(m, a, tid);
+    m.os.threads.queue.push_back(t);
+    Ok(tid)
+}
+
+/// The new thread (or first thread of a new process) `clone` makes: the caller's
+/// registers with `a0 = 0`, the new stack and TLS, its `clear_child_tid`.
+pub(super) fn child_thread(m: &Machine, a: &Args, tid: u64) -> Thread {
+    let (flags, newsp, tls, child_tid) = (a.u(0), a.addr(1), a.u(3), a.addr(4));
     let mut hart = m.hart.clone();
     hart.x[10] = 0;
     if newsp != 0 {
@@ -145,26 +167,18 @@ pub fn clone(m: &mut Machine, a: &Args) -> SysResult {
         hart.x[4] = tls;
     }
     hart.reservation = None;
-    if flags & CLONE_PARENT_SETTID != 0 {
-        m.copy_out(parent_tid, &(tid as u32).to_le_bytes())?;
-    }
-    if flags & CLONE_CHILD_SETTID != 0 {
-        m.copy_out(child_tid, &(tid as u32).to_le_bytes())?;
-    }
     let clear_child_tid = if flags & CLONE_CHILD_CLEARTID != 0 {
         child_tid
     } else {
         0
     };
-    let sigmask = m.os.signals.mask;
-    m.os.threads.queue.push_back(Thread {
+    Thread {
         tid,
         hart,
-        sigmask,
+        sigmask: m.os.signals.mask,
         clear_child_tid,
         wait: Wait::None,
-    });
-    Ok(tid)
+    }
 }
 
 /// exit(status): ends the calling thread; the last thread ends the process.
@@ -224,9 +238,18 @@ pub fn block_and_retry_until(
     Ok(a.u(0))
 }
 
-/// Makes every thread waiting for descriptor I/O runnable (they retry their call).
+/// Makes every thread waiting for descriptor I/O runnable (they retry their call),
+/// in every process: pipes and child exits connect processes.
 pub fn wake_io(m: &mut Machine) {
-    for t in m.os.threads.queue.iter_mut() {
+    wake_io_of(&mut m.os.threads);
+    for p in m.procs.others.iter_mut() {
+        wake_io_of(&mut p.os.threads);
+    }
+}
+
+/// [`wake_io`] for the threads of one process.
+pub(super) fn wake_io_of(threads: &mut Threads) {
+    for t in threads.queue.iter_mut() {
         if matches!(t.wait, Wait::Io { .. }) {
             t.wait = Wait::None;
         }
@@ -381,7 +404,7 @@ pub fn sched_yield(m: &mut Machine, _: &Args) -> SysResult {
 
 /// Performs a switch the running thread asked for (or `preempt` one when its
 /// budget is spent and another thread can run). Returns false when no thread can
-/// ever run again (the process has been ended as deadlocked).
+/// ever run again (the emulator has been ended as deadlocked).
 pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
     let request =
         m.os.threads
@@ -389,42 +412,98 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
             .take()
             .or(preempt.then_some(Switch::Yield));
     let Some(request) = request else { return true };
-    if request == Switch::Yield
-        && m.os.threads.queue.iter().all(|t| t.wait != Wait::None)
-        && !any_expired(m)
-    {
+    if request == Switch::Yield && !others_runnable(m, Instant::now()) {
         return true;
     }
     if request != Switch::Exit {
-        let current = Thread {
-            tid: m.os.threads.current,
-            hart: m.hart.clone(),
-            sigmask: m.os.signals.mask,
-            clear_child_tid: m.os.clear_child_tid,
-            wait: match request {
-                Switch::Block(w) => w,
-                _ => Wait::None,
-            },
+        let wait = match request {
+            Switch::Block(w) => w,
+            _ => Wait::None,
         };
+        let current = current_thread(m, wait);
         m.os.threads.queue.push_back(current);
     }
+    schedule(m, false)
+}
+
+/// The running thread as a [`Thread`] that waits for `wait`.
+pub(super) fn current_thread(m: &Machine, wait: Wait) -> Thread {
+    Thread {
+        tid: m.os.threads.current,
+        hart: m.hart.clone(),
+        sigmask: m.os.signals.mask,
+        clear_child_tid: m.os.clear_child_tid,
+        wait,
+    }
+}
+
+/// Whether a thread other than the running one could run now: one of this
+/// process, or a process that can be switched in.
+fn others_runnable(m: &Machine, now: Instant) -> bool {
+    let pending = m.os.signals.pending_set();
+    m.os.threads.queue.iter().any(|t| ready(t, now, pending))
+        || m.procs.others.iter().any(|p| p.runnable(m.os.pid, now))
+}
+
+/// Whether a waiting thread can run: runnable, a wait that timed out, an
+/// interruptible wait with a signal its mask lets through (`pending`), or a
+/// signal wait with a signal of its set pending.
+pub(super) fn ready(t: &Thread, now: Instant, pending: u64) -> bool {
+    match t.wait {
+        Wait::None => true,
+        Wait::Futex { deadline, .. } => deadline.is_some_and(|d| d <= now),
+        Wait::Io {
+            deadline,
+            interruptible,
+        } => deadline.is_some_and(|d| d <= now) || interruptible && pending & !t.sigmask != 0,
+        Wait::Signal { set, deadline } => {
+            deadline.is_some_and(|d| d <= now) || pending & (set | !t.sigmask) != 0
+        }
+    }
+}
+
+/// When the first of `threads` stops waiting by itself: a timeout, or a timer of
+/// the process (`signals`: interval and POSIX timers) that may end a descriptor or
+/// signal wait.
+pub(super) fn wake_time(threads: &Threads, signals: &super::signal::Signals) -> Option<Instant> {
+    let q = &threads.queue;
+    let timers = q
+        .iter()
+        .any(|t| matches!(t.wait, Wait::Io { .. } | Wait::Signal { .. }))
+        .then(|| super::signal::next_timer(signals))
+        .flatten();
+    q.iter()
+        .filter_map(|t| match t.wait {
+            Wait::Futex { deadline, .. }
+            | Wait::Io { deadline, .. }
+            | Wait::Signal { deadline, .. } => deadline,
+            Wait::None => None,
+        })
+        .chain(timers)
+        .min()
+}
+
+/// Makes the next thread run: a thread of another process that can run first
+/// (round robin over processes), else one of the running process, sleeping until
+/// one can. `dead`: the running process has ended, it is only left for another.
+/// Returns false when nothing can ever run again (a deadlock, reported; the
+/// emulator then ends with status 1).
+pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
     loop {
-        super::signal::fire_timers(m);
+        let now = Instant::now();
+        let me = m.os.pid;
+        if let Some(i) = m.procs.others.iter().position(|p| p.runnable(me, now)) {
+            super::procs::switch(m, i, dead);
+            dead = false;
+        }
+        if !dead {
+            super::signal::fire_timers(m);
+        }
         let now = Instant::now();
         let pending = m.os.signals.pending_set();
         let q = &mut m.os.threads.queue;
         // The first runnable thread (a wait that timed out is runnable again).
-        let ready = q.iter().position(|t| match t.wait {
-            Wait::None => true,
-            Wait::Futex { deadline, .. } => deadline.is_some_and(|d| d <= now),
-            Wait::Io {
-                deadline,
-                interruptible,
-            } => deadline.is_some_and(|d| d <= now) || interruptible && pending & !t.sigmask != 0,
-            Wait::Signal { set, deadline } => {
-                deadline.is_some_and(|d| d <= now) || pending & (set | !t.sigmask) != 0
-            }
-        });
+        let ready = q.iter().position(|t| !dead && ready(t, now, pending));
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
                 return false;
@@ -454,7 +533,7 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
                 }
                 _ => {}
             }
-            // The count of retired instructions is the process's, not the thread's.
+            // The count of retired instructions is the machine's, not the thread's.
             let instret = m.hart.instret;
             m.hart = t.hart;
             m.hart.instret = instret;
@@ -467,45 +546,28 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
             }
             return true;
         }
-        // Interval timers can end descriptor waits (a signal, or a signalfd).
-        let timers = q
-            .iter()
-            .any(|t| matches!(t.wait, Wait::Io { .. } | Wait::Signal { .. }))
-            .then(|| super::signal::next_timer(&m.os.signals))
+        let own = (!dead)
+            .then(|| wake_time(&m.os.threads, &m.os.signals))
             .flatten();
-        let next = q
+        let next = m
+            .procs
+            .others
             .iter()
-            .filter_map(|t| match t.wait {
-                Wait::Futex { deadline, .. }
-                | Wait::Io { deadline, .. }
-                | Wait::Signal { deadline, .. } => deadline,
-                Wait::None => None,
-            })
-            .chain(timers)
+            .filter_map(|p| p.wake_time())
+            .chain(own)
             .min();
         match next {
             Some(d) => std::thread::sleep(d.saturating_duration_since(now)),
             None => {
                 eprintln!(
-                    "mvvm: deadlock: every guest thread is blocked (futex, pipe or poll) with no timeout"
+                    "mvvm: deadlock: every guest thread is blocked (futex, pipe, poll or wait) with no timeout"
                 );
                 m.os.exit = Some(ExitStatus::Exited(1));
+                m.procs.halted = true;
                 return false;
             }
         }
     }
-}
-
-fn any_expired(m: &Machine) -> bool {
-    let now = Instant::now();
-    let pending = m.os.signals.pending_set();
-    m.os.threads.queue.iter().any(|t| match t.wait {
-        Wait::Futex { deadline, .. } | Wait::Io { deadline, .. } => {
-            deadline.is_some_and(|d| d <= now)
-        }
-        Wait::Signal { set, deadline } => deadline.is_some_and(|d| d <= now) || pending & set != 0,
-        Wait::None => false,
-    })
 }
 
 pub fn sched_getaffinity(m: &mut Machine, a: &Args) -> SysResult {

@@ -56,14 +56,9 @@ fn malformed(why: impl Into<String>) -> LoadError {
     LoadError::Malformed(why.into())
 }
 
-/// Maps `bytes` (an ELF file) into `mem`. ET_DYN images are placed at `dyn_base`,
-/// or at a free spot found top-down when `dyn_base` is `None`.
-pub fn load_elf(
-    mem: &mut Mem,
-    bytes: &[u8],
-    name: &str,
-    dyn_base: Option<u64>,
-) -> Result<ElfImage, LoadError> {
+/// Parses and checks the headers: a riscv64 executable (ET_EXEC, or ET_DYN
+/// when the flag is true).
+fn parse(bytes: &[u8]) -> Result<(Elf<'_>, bool), LoadError> {
     if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
         return Err(LoadError::NotElf);
     }
@@ -92,6 +87,25 @@ pub fn load_elf(
             )))
         }
     };
+    Ok((elf, is_dyn))
+}
+
+/// The dynamic linker a riscv64 executable asks for, after checking its headers
+/// as [`load_elf`] does (so that `execve` fails before it destroys anything).
+pub fn interpreter(bytes: &[u8]) -> Result<Option<String>, LoadError> {
+    let (elf, _) = parse(bytes)?;
+    Ok(elf.interpreter.map(str::to_string))
+}
+
+/// Maps `bytes` (an ELF file) into `mem`. ET_DYN images are placed at `dyn_base`,
+/// or at a free spot found top-down when `dyn_base` is `None`.
+pub fn load_elf(
+    mem: &mut Mem,
+    bytes: &[u8],
+    name: &str,
+    dyn_base: Option<u64>,
+) -> Result<ElfImage, LoadError> {
+    let (elf, is_dyn) = parse(bytes)?;
     let loads: Vec<_> = elf
         .program_headers
         .iter()

@@ -6,5 +6,5 @@
 mod elf;
 mod stack;
 
-pub use elf::{load_elf, ElfImage, LoadError};
+pub use elf::{interpreter, load_elf, ElfImage, LoadError};
 pub use stack::{build_stack, StackInfo};

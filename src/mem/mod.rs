@@ -6,11 +6,14 @@
 //! bound). Page 0 is never mapped. The backing allocation is zero-filled lazily by
 //! the host (calloc/mmap natively, fresh `memory.grow` pages in wasm), so physical
 //! use grows only with the pages the guest touches. The mapping bookkeeping (what
-//! `mmap`/`munmap`/`mprotect`/`brk` change) lives in [`mmap`](self::mmap).
+//! `mmap`/`munmap`/`mprotect`/`brk` change) lives in [`mmap`](self::mmap); the address
+//! spaces of processes that are not running are kept as [`Image`]s.
 
+mod image;
 pub mod mmap;
 
 use crate::hart::{Access, Trap};
+pub use image::Image;
 pub use mmap::{Vma, VmaKind};
 use std::collections::BTreeMap;
 
