@@ -68,7 +68,7 @@ $(foreach n,$(GUEST_NAMES),$(GUEST_OUT)/$(n).static-pie): $(GUEST_RCRT1)
 
 # $(1) = mode, $(2) = compiler variable, $(3) = flags variable, $(4) = source suffix
 define GUEST_RULE
-$$(GUEST_OUT)/%.$(1): $$(GUEST_SRC)/%.$(4) $$(GUEST_MK) | $$(GUEST_OUT)
+$$(GUEST_OUT)/%.$(1): $$(GUEST_SRC)/%.$(4) $$(GUEST_SRC)/support/report.h $$(GUEST_MK) | $$(GUEST_OUT)
 	$$($(2)) $$($(3)) $$(GUEST_FLAGS_$(1)) -o $$@.tmp $$< $$(GUEST_LIBS)
 	mv -f $$@.tmp $$@
 endef

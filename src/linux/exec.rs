@@ -27,10 +27,39 @@ const SHEBANG_MAX: usize = 256;
 
 /// execve(path, argv, envp).
 pub fn execve(m: &mut Machine, a: &Args) -> SysResult {
-    let mut name = m.read_path(a.addr(0))?;
+    let name = m.read_path(a.addr(0))?;
+    exec(m, name, a.addr(1), a.addr(2))
+}
+
+/// execveat(dirfd, path, argv, envp, flags): the path relative to `dirfd`, or with
+/// `AT_EMPTY_PATH` and an empty path the file `dirfd` names.
+pub fn execveat(m: &mut Machine, a: &Args) -> SysResult {
+    const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+    const AT_EMPTY_PATH: u64 = 0x1000;
+    let flags = a.u(4);
+    if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let path = m.read_path(a.addr(1))?;
+    let name = if path.is_empty() && flags & AT_EMPTY_PATH != 0 {
+        m.os.fds.get(a.int(0))?.borrow().path.clone()
+    } else {
+        let guest = m.resolve(a.int(0), &path)?;
+        let link = std::fs::symlink_metadata(m.host_path(&guest));
+        if flags & AT_SYMLINK_NOFOLLOW != 0 && link.is_ok_and(|md| md.is_symlink()) {
+            return Err(Errno::ELOOP);
+        }
+        guest
+    };
+    exec(m, name, a.addr(2), a.addr(3))
+}
+
+/// Replaces the process image with program `name` (`#!` scripts through their
+/// interpreter), with the argument and environment arrays at `argv` and `envp`.
+fn exec(m: &mut Machine, mut name: String, argv: u64, envp: u64) -> SysResult {
     let mut budget = MAX_ARG_BYTES;
-    let mut argv = read_strings(m, a.addr(1), &mut budget)?;
-    let envp = read_strings(m, a.addr(2), &mut budget)?;
+    let mut argv = read_strings(m, argv, &mut budget)?;
+    let envp = read_strings(m, envp, &mut budget)?;
     for _ in 0..=MAX_SCRIPT_DEPTH {
         let (guest, bytes) = open_executable(m, &name)?;
         let Some((interp, arg)) = shebang(&bytes)? else {

@@ -122,6 +122,9 @@ pub struct Pipe {
     pub(crate) drained: u64,
 }
 
+/// A pipe's buffer, shared by its ends.
+pub type SharedPipe = Rc<RefCell<Pipe>>;
+
 /// A read or write end of a pipe; dropping the last reference to an end closes it.
 #[derive(Debug)]
 pub struct PipeEnd {
@@ -211,6 +214,35 @@ impl PipeEnd {
         p.wrote += 1;
         Ok(n)
     }
+}
+
+/// `tee`: copies up to `len` bytes from the front of pipe `from` into pipe `to`,
+/// leaving them to be read from `from` too.
+pub fn tee(from: &SharedPipe, to: &SharedPipe, len: usize) -> Result<usize, Errno> {
+    if Rc::ptr_eq(from, to) {
+        return Err(Errno::EINVAL);
+    }
+    let from = from.borrow();
+    if from.data.is_empty() {
+        return if from.writers == 0 {
+            Ok(0)
+        } else {
+            Err(Errno::EAGAIN)
+        };
+    }
+    let mut to = to.borrow_mut();
+    if to.readers == 0 {
+        return Err(Errno::EPIPE);
+    }
+    let n = len
+        .min(from.data.len())
+        .min(PIPE_CAPACITY.saturating_sub(to.data.len()));
+    if n == 0 {
+        return Err(Errno::EAGAIN);
+    }
+    to.data.extend(from.data.iter().take(n));
+    to.wrote += 1;
+    Ok(n)
 }
 
 impl Drop for PipeEnd {

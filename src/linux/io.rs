@@ -1,9 +1,10 @@
 //! Data through descriptors: read/write and their vector and positional forms,
-//! lseek, dup, fcntl, ioctl, sendfile.
+//! lseek, dup, fcntl, ioctl, sendfile, splice/tee/vmsplice, fallocate,
+//! close_range, process_vm_readv/writev.
 
 use super::abi::siginfo;
 use super::abi::Out;
-use super::fd::{flags::*, Kind, OpenFile, PipeEnd};
+use super::fd::{self, flags::*, Kind, OpenFile, PipeEnd, PIPE_CAPACITY};
 use super::{signal, thread, Args, Errno, SysResult, UID};
 use crate::machine::Machine;
 
@@ -391,4 +392,143 @@ pub fn close_range(m: &mut Machine, a: &Args) -> SysResult {
         }
     }
     Ok(0)
+}
+
+/// The pipe behind `fd` and whether `fd` is its write end, if it is a pipe.
+fn pipe_end(m: &Machine, fd: i32) -> Result<Option<(fd::SharedPipe, bool)>, Errno> {
+    let f = m.os.fds.get(fd)?;
+    let f = f.borrow();
+    Ok(match &f.kind {
+        Kind::Pipe(end) => Some((end.pipe.clone(), end.write)),
+        _ => None,
+    })
+}
+
+const SPLICE_F_NONBLOCK: u64 = 2;
+
+/// `splice(fd_in, off_in, fd_out, off_out, len, flags)`: moves up to `len` bytes
+/// (at most 64 KiB a call) between a pipe and another descriptor through a buffer.
+/// A pipe end takes no offset (ESPIPE); an empty pipe with writers waits, unless
+/// `SPLICE_F_NONBLOCK`.
+pub fn splice(m: &mut Machine, a: &Args) -> SysResult {
+    let (fd_in, off_in, fd_out, off_out) = (a.int(0), a.addr(1), a.int(2), a.addr(3));
+    let (pipe_in, pipe_out) = (
+        pipe_end(m, fd_in)?.is_some(),
+        pipe_end(m, fd_out)?.is_some(),
+    );
+    if !pipe_in && !pipe_out {
+        return Err(Errno::EINVAL);
+    }
+    if (pipe_in && off_in != 0) || (pipe_out && off_out != 0) {
+        return Err(Errno::ESPIPE);
+    }
+    let len = a.u(4).min(PIPE_CAPACITY as u64) as usize;
+    let nonblocking = a.u(5) & SPLICE_F_NONBLOCK != 0;
+    let copy = |m: &mut Machine| -> SysResult {
+        let input = m.os.fds.get(fd_in)?;
+        let output = m.os.fds.get(fd_out)?;
+        let mut buf = vec![0u8; len];
+        let n = match off_in {
+            0 => input.borrow_mut().read(&mut buf)?,
+            ptr => {
+                let off = m.read_u64(ptr)?;
+                let n = input.borrow_mut().pread(&mut buf, off)?;
+                m.write_u64(ptr, off + n as u64)?;
+                n
+            }
+        };
+        let written = match off_out {
+            0 => output.borrow_mut().write(&buf[..n])?,
+            ptr => {
+                let off = m.read_u64(ptr)?;
+                let w = output.borrow_mut().pwrite(&buf[..n], off)?;
+                m.write_u64(ptr, off + w as u64)?;
+                w
+            }
+        };
+        Ok(written as u64)
+    };
+    if nonblocking {
+        copy(m)
+    } else {
+        transfer(m, a, copy)
+    }
+}
+
+/// `tee(fd_in, fd_out, len, flags)`: duplicates pipe data into another pipe.
+pub fn tee(m: &mut Machine, a: &Args) -> SysResult {
+    let (Some((from, false)), Some((to, true))) = (pipe_end(m, a.int(0))?, pipe_end(m, a.int(1))?)
+    else {
+        return Err(Errno::EINVAL);
+    };
+    let len = a.u(2).min(PIPE_CAPACITY as u64) as usize;
+    let copy = |m: &mut Machine| {
+        let n = fd::tee(&from, &to, len)?;
+        thread::wake_io(m);
+        Ok(n as u64)
+    };
+    if a.u(3) & SPLICE_F_NONBLOCK != 0 {
+        return copy(m);
+    }
+    transfer(m, a, copy)
+}
+
+/// `vmsplice(fd, iov, nr_segs, flags)`: on a pipe's write end the buffers are
+/// written into it, on its read end read out of it (as `writev`/`readv`).
+pub fn vmsplice(m: &mut Machine, a: &Args) -> SysResult {
+    let (_, write) = pipe_end(m, a.int(0))?.ok_or(Errno::EBADF)?;
+    let op: Transfer = if write { write_from } else { read_into };
+    if a.u(3) & SPLICE_F_NONBLOCK != 0 {
+        return vectored(m, a, op, None);
+    }
+    transfer(m, a, |m| vectored(m, a, op, None))
+}
+
+/// `process_vm_readv` (`write`: false) and `process_vm_writev`: copies between
+/// iovec lists of the calling process. Other processes' memory is not in the
+/// window while they wait, so they answer EPERM.
+pub fn process_vm(m: &mut Machine, a: &Args, write: bool) -> SysResult {
+    if a.u(5) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let pid = a.u(0);
+    if pid != m.os.pid {
+        let known = m.procs.others.iter().any(|p| p.os.pid == pid);
+        return Err(if known { Errno::EPERM } else { Errno::ESRCH });
+    }
+    let local = m.read_iovecs(a.addr(1), a.u(2))?;
+    let remote = m.read_iovecs(a.addr(3), a.u(4))?;
+    let (from, to) = if write {
+        (local, remote)
+    } else {
+        (remote, local)
+    };
+    // Gather what can be read, up to the first fault, then scatter it.
+    let (mut data, mut fault) = (Vec::new(), false);
+    for (base, len) in from {
+        let len = len.min(MAX_RW - data.len() as u64);
+        match m.mem.slice(base, len) {
+            Some(bytes) => data.extend_from_slice(bytes),
+            None => {
+                fault = true;
+                break;
+            }
+        }
+    }
+    let mut done = 0usize;
+    for (base, len) in to {
+        let n = (len as usize).min(data.len() - done);
+        if n == 0 {
+            break;
+        }
+        if m.copy_out(base, &data[done..done + n]).is_err() {
+            fault = true;
+            break;
+        }
+        done += n;
+    }
+    if done == 0 && fault {
+        return Err(Errno::EFAULT);
+    }
+    Ok(done as u64)
 }

@@ -230,10 +230,7 @@ pub fn syscall(m: &mut Machine) {
 
 /// Calls that glibc probes and handles ENOSYS for, as qemu-user also answers them.
 fn quietly_unsupported(s: Option<Sysno>) -> bool {
-    matches!(
-        s,
-        Some(Sysno::rseq | Sysno::clone3 | Sysno::membarrier | Sysno::statx)
-    ) && !cfg!(debug_assertions)
+    matches!(s, Some(Sysno::rseq | Sysno::statx)) && !cfg!(debug_assertions)
 }
 
 fn trace(m: &Machine, nr: u64, sysno: Option<Sysno>, a: &Args, r: &SysResult) {
@@ -380,6 +377,11 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         sync_file_range => io::sync_file_range(m, a),
         fallocate => io::fallocate(m, a),
         close_range => io::close_range(m, a),
+        splice => io::splice(m, a),
+        tee => io::tee(m, a),
+        vmsplice => io::vmsplice(m, a),
+        process_vm_readv => io::process_vm(m, a, false),
+        process_vm_writev => io::process_vm(m, a, true),
         // extended attributes (xattr.rs)
         setxattr | lsetxattr | fsetxattr | getxattr | lgetxattr | fgetxattr | listxattr
         | llistxattr | flistxattr | removexattr | lremovexattr | fremovexattr => {
@@ -466,7 +468,9 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         execve => exec::execve(m, a),
         wait4 => process::wait4(m, a),
         waitid => process::waitid(m, a),
-        clone3 => Err(Errno::ENOSYS),
+        clone3 => thread::clone3(m, a),
+        execveat => exec::execveat(m, a),
+        futex_wake | futex_wait | futex_requeue => thread::futex2(m, s, a),
         // signals (signal.rs)
         rt_sigaction => signal::rt_sigaction(m, a),
         rt_sigprocmask => signal::rt_sigprocmask(m, a),

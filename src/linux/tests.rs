@@ -238,6 +238,13 @@ const PARTIAL: &[(&str, &str)] = &[
         "setsockopt",
         "the common options; SO_RCVTIMEO/SO_SNDTIMEO accepted without effect",
     ),
+    ("clone3", "no CLONE_PIDFD, set_tid (EPERM) or CLONE_INTO_CGROUP"),
+    ("futex_wait", "32-bit futexes only"),
+    ("futex_wake", "32-bit futexes only"),
+    ("futex_requeue", "32-bit futexes only"),
+    ("process_vm_readv", "within the calling process; other processes' memory: EPERM"),
+    ("process_vm_writev", "within the calling process; other processes' memory: EPERM"),
+    ("splice", "at most 64 KiB a call, through a buffer"),
     ("timer_create", "SIGEV_THREAD_ID signals are pending for the process; CPU-time clocks run as CLOCK_MONOTONIC"),
     ("tkill", "to the own threads; the signal is pending for the process"),
     ("tgkill", "to the own threads; the signal is pending for the process"),
@@ -339,4 +346,92 @@ fn coverage_table_is_current() {
             .find(|s| s.name() == *name);
         assert!(s.is_some_and(served), "{name}: no such served call");
     }
+}
+
+#[test]
+fn futex2_calls_are_futex_operations() {
+    use Sysno::*;
+    let m = &mut machine();
+    m.copy_out(SCRATCH, &5u32.to_le_bytes()).unwrap();
+    // No waiter to wake; a 64-bit futex is not supported.
+    assert_eq!(
+        call(m, futex_wake, &[SCRATCH, u32::MAX as u64, 1, 2]),
+        Ok(0)
+    );
+    assert_eq!(
+        call(m, futex_wake, &[SCRATCH, u32::MAX as u64, 1, 3]),
+        Err(Errno::EINVAL)
+    );
+    // A value that changed: EAGAIN, as FUTEX_WAIT_BITSET says.
+    assert_eq!(
+        call(m, futex_wait, &[SCRATCH, 4, u32::MAX as u64, 130, 0, 1]),
+        Err(Errno::EAGAIN)
+    );
+    assert_eq!(
+        call(m, futex_wait, &[SCRATCH, 5, 0, 2, 0, 1]),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        call(m, futex_wait, &[SCRATCH, 5, 1, 2, 0, 7]),
+        Err(Errno::EINVAL)
+    );
+    // Requeue with a stale expected value: EAGAIN.
+    let mut waitv = [0u8; 48];
+    waitv[..8].copy_from_slice(&4u64.to_le_bytes());
+    waitv[8..16].copy_from_slice(&SCRATCH.to_le_bytes());
+    waitv[32..40].copy_from_slice(&(SCRATCH + 8).to_le_bytes());
+    m.copy_out(SCRATCH + 64, &waitv).unwrap();
+    assert_eq!(
+        call(m, futex_requeue, &[SCRATCH + 64, 2, 1, 1]),
+        Err(Errno::EAGAIN)
+    );
+    waitv[..8].copy_from_slice(&5u64.to_le_bytes());
+    m.copy_out(SCRATCH + 64, &waitv).unwrap();
+    assert_eq!(call(m, futex_requeue, &[SCRATCH + 64, 2, 1, 1]), Ok(0));
+}
+
+#[test]
+fn clone3_checks_its_arguments() {
+    use Sysno::*;
+    let m = &mut machine();
+    m.copy_out(SCRATCH, &[0; 128]).unwrap();
+    assert_eq!(call(m, clone3, &[SCRATCH, 32]), Err(Errno::EINVAL));
+    assert_eq!(call(m, clone3, &[SCRATCH, 8192]), Err(Errno::E2BIG));
+    // A field beyond those known must be zero.
+    m.copy_out(SCRATCH + 100, &[1]).unwrap();
+    assert_eq!(call(m, clone3, &[SCRATCH, 128]), Err(Errno::E2BIG));
+    m.copy_out(SCRATCH + 100, &[0]).unwrap();
+    // set_tid needs privileges; a stack needs a size.
+    m.copy_out(SCRATCH + 72, &1u64.to_le_bytes()).unwrap();
+    assert_eq!(call(m, clone3, &[SCRATCH, 88]), Err(Errno::EPERM));
+    m.copy_out(SCRATCH + 72, &0u64.to_le_bytes()).unwrap();
+    m.copy_out(SCRATCH + 40, &SCRATCH.to_le_bytes()).unwrap();
+    assert_eq!(call(m, clone3, &[SCRATCH, 88]), Err(Errno::EINVAL));
+}
+
+#[test]
+fn process_vm_copies_within_the_process() {
+    use Sysno::*;
+    let m = &mut machine();
+    m.copy_out(SCRATCH, b"process memory").unwrap();
+    // iovecs: local at +0x100 (dst +0x200, 7), remote at +0x120 (SCRATCH, 7).
+    let iov = |m: &mut Machine, at: u64, base: u64, len: u64| {
+        m.copy_out(at, &[base.to_le_bytes(), len.to_le_bytes()].concat())
+            .unwrap();
+    };
+    iov(m, SCRATCH + 0x100, SCRATCH + 0x200, 7);
+    iov(m, SCRATCH + 0x120, SCRATCH, 7);
+    let args = [PID, SCRATCH + 0x100, 1, SCRATCH + 0x120, 1, 0];
+    assert_eq!(call(m, process_vm_readv, &args), Ok(7));
+    assert_eq!(m.copy_in(SCRATCH + 0x200, 7), Ok(b"process".to_vec()));
+    m.copy_out(SCRATCH + 0x200, b"PROCESS").unwrap();
+    assert_eq!(call(m, process_vm_writev, &args), Ok(7));
+    assert_eq!(m.copy_in(SCRATCH, 14), Ok(b"PROCESS memory".to_vec()));
+    let flags = [PID, SCRATCH + 0x100, 1, SCRATCH + 0x120, 1, 1];
+    assert_eq!(call(m, process_vm_readv, &flags), Err(Errno::EINVAL));
+    let other = [4242, SCRATCH + 0x100, 1, SCRATCH + 0x120, 1, 0];
+    assert_eq!(call(m, process_vm_readv, &other), Err(Errno::ESRCH));
+    // An unmapped remote: nothing copied.
+    iov(m, SCRATCH + 0x120, 0x1000, 7);
+    assert_eq!(call(m, process_vm_readv, &args), Err(Errno::EFAULT));
 }

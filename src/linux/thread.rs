@@ -587,3 +587,82 @@ pub fn getcpu(m: &mut Machine, a: &Args) -> SysResult {
     }
     Ok(0)
 }
+
+/// clone3(args, size): `struct clone_args` translated to [`clone`]'s arguments.
+/// Not supported: `CLONE_PIDFD` (no pidfds), `set_tid` (needs CAP_SYS_ADMIN: EPERM),
+/// `CLONE_INTO_CGROUP`.
+pub fn clone3(m: &mut Machine, a: &Args) -> SysResult {
+    const VER0: u64 = 64;
+    const CLONE_PIDFD: u64 = 0x1000;
+    const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+    let size = a.u(1);
+    if size < VER0 {
+        return Err(Errno::EINVAL);
+    }
+    if size > 4096 {
+        return Err(Errno::E2BIG);
+    }
+    let raw = m.copy_in(a.addr(0), size)?;
+    let field = |i: usize| {
+        raw.get(i * 8..i * 8 + 8)
+            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+    };
+    // Fields this kernel does not know must be zero.
+    if raw
+        .get(88..)
+        .is_some_and(|rest| rest.iter().any(|&b| b != 0))
+    {
+        return Err(Errno::E2BIG);
+    }
+    let (flags, child_tid, parent_tid, exit_signal) = (field(0), field(2), field(3), field(4));
+    let (stack, stack_size, tls, set_tid_size) = (field(5), field(6), field(7), field(9));
+    if flags & (CLONE_PIDFD | CLONE_INTO_CGROUP) != 0 || exit_signal > 64 || flags & 0xff != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if set_tid_size != 0 {
+        return Err(Errno::EPERM);
+    }
+    if (stack == 0) != (stack_size == 0) {
+        return Err(Errno::EINVAL);
+    }
+    let sp = stack.wrapping_add(stack_size);
+    clone(
+        m,
+        &Args([flags | exit_signal, sp, parent_tid, tls, child_tid, 0]),
+    )
+}
+
+/// The futex2 calls (`futex_wake`, `futex_wait`, `futex_requeue`) on 32-bit futexes,
+/// as the `futex` operations they correspond to.
+pub fn futex2(m: &mut Machine, s: super::Sysno, a: &Args) -> SysResult {
+    const FUTEX2_SIZE_U32: u64 = 2;
+    const FUTEX2_PRIVATE: u64 = 128;
+    const FUTEX_WAIT_BITSET: u64 = 9;
+    const FUTEX_WAKE_BITSET: u64 = 10;
+    const FUTEX_CMP_REQUEUE: u64 = 4;
+    const FUTEX_CLOCK_REALTIME: u64 = 256;
+    let size_ok = |flags: u64| flags & !FUTEX2_PRIVATE == FUTEX2_SIZE_U32;
+    match s {
+        super::Sysno::futex_wake if size_ok(a.u(3)) => {
+            futex(m, &Args([a.u(0), FUTEX_WAKE_BITSET, a.u(2), 0, 0, a.u(1)]))
+        }
+        super::Sysno::futex_wait if size_ok(a.u(3)) => {
+            let clock = match a.int(5) {
+                0 => FUTEX_CLOCK_REALTIME,
+                1 => 0,
+                _ => return Err(Errno::EINVAL),
+            };
+            let op = FUTEX_WAIT_BITSET | clock;
+            futex(m, &Args([a.u(0), op, a.u(1), a.u(4), 0, a.u(2)]))
+        }
+        super::Sysno::futex_requeue if size_ok(a.u(1)) => {
+            // Two `struct futex_waitv`: val, uaddr, flags (u32), reserved (u32).
+            let w = m.copy_in(a.addr(0), 48)?;
+            let word = |at: usize| u64::from_le_bytes(w[at..at + 8].try_into().unwrap_or_default());
+            let (val, from, to) = (word(0), word(8), word(32));
+            let args = [from, FUTEX_CMP_REQUEUE, a.u(2), a.u(3), to, val];
+            futex(m, &Args(args))
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}

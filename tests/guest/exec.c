@@ -1,6 +1,7 @@
 // execve: the program runs itself (found through /proc/self/exe) as a child
 // with arguments and an environment, through fork + execve, posix_spawn (vfork
-// + execve inside glibc) and a #! script; close-on-exec descriptors, signal
+// + execve inside glibc), a #! script, execveat (relative to a directory fd, and
+// of an fd with AT_EMPTY_PATH) and clone3 as fork; close-on-exec descriptors, signal
 // dispositions across exec, errors (missing file, directory, not an
 // executable, a host program), and finally the first process replaces itself.
 // qemu-user hands execve to the host kernel, which cannot run riscv64 programs
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +133,42 @@ int main(int argc, char **argv) {
         _exit(127);
     }
     wait_for(pid, "script");
+
+    // execveat: relative to a directory descriptor, and of the file an fd names.
+    char *dir_end = strrchr(self, '/');
+    *dir_end = 0;
+    int dirfd = open(self, O_RDONLY | O_DIRECTORY);
+    *dir_end = '/';
+    char *const at_args[] = {"x", "child", "at", NULL};
+    if ((pid = fork()) == 0) {
+        syscall(SYS_execveat, dirfd, dir_end + 1, at_args, environ, 0);
+        printf("execveat failed: %s\n", strerror(errno));
+        _exit(127);
+    }
+    wait_for(pid, "execveat");
+    int self_fd = open(self, O_RDONLY);
+    if ((pid = fork()) == 0) {
+        syscall(SYS_execveat, self_fd, "", at_args, environ, 0x1000 /* AT_EMPTY_PATH */);
+        printf("execveat of an fd failed: %s\n", strerror(errno));
+        _exit(127);
+    }
+    wait_for(pid, "execveat of an fd");
+    errno = 0;
+    syscall(SYS_execveat, dirfd, dir_end + 1, at_args, environ, 0x4000);
+    printf("execveat with bad flags: %s\n", strerror(errno));
+    close(dirfd);
+    close(self_fd);
+
+    // clone3 without CLONE_VM: a new process, exit signal SIGCHLD.
+    unsigned long long cl[11] = {0};
+    cl[4] = SIGCHLD;
+    pid = syscall(SYS_clone3, cl, sizeof cl);
+    if (pid == 0)
+        _exit(9);
+    wait_for(pid, "clone3");
+    errno = 0;
+    syscall(SYS_clone3, cl, 32);
+    printf("clone3 with a short struct: %s\n", strerror(errno));
 
     // Failures leave the caller running.
     try_exec("/nonexistent/program", "of a missing file");

@@ -17,12 +17,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static void result(const char *what, long r) {
-    if (r < 0)
-        printf("%s: -1 %s\n", what, strerror(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "support/report.h"
 
 int main(void) {
     int fd = open("sysmisc.tmp", O_CREAT | O_RDWR | O_TRUNC, 0644);
