@@ -528,6 +528,11 @@ fn save_threads(m: &Machine) -> Writer {
                 w.u64(set);
                 w.opt_deadline(deadline, now);
             }
+            Wait::Sleep { deadline, rem } => {
+                w.u8(4);
+                w.opt_deadline(Some(deadline), now);
+                w.u64(rem);
+            }
         }
     }
     // In tid order: the same process gives the same bytes.
@@ -1011,6 +1016,12 @@ fn load_threads(s: &mut Reader, m: &mut Machine) -> Result<()> {
             3 => Wait::Signal {
                 set: s.u64()?,
                 deadline: s.opt_deadline()?,
+            },
+            4 => Wait::Sleep {
+                deadline: s
+                    .opt_deadline()?
+                    .ok_or_else(|| SnapshotError::Corrupt("sleep".into()))?,
+                rem: s.u64()?,
             },
             _ => return corrupt("thread wait"),
         };

@@ -55,6 +55,10 @@ pub enum Wait {
     /// runs again (and takes it) when one is pending; it fails with EAGAIN at
     /// `deadline`, and with EINTR when a signal its mask lets through is pending.
     Signal { set: u64, deadline: Option<Instant> },
+    /// In `nanosleep`/`clock_nanosleep` (at the `ecall`) while other threads or
+    /// processes run: the call returns 0 at `deadline`, or fails with EINTR when a signal its mask
+    /// lets through is pending, writing the time left to `rem` (if not 0).
+    Sleep { deadline: Instant, rem: u64 },
 }
 
 /// A thread that is not running right now.
@@ -459,6 +463,7 @@ pub(super) fn ready(t: &Thread, now: Instant, pending: u64) -> bool {
         Wait::Signal { set, deadline } => {
             deadline.is_some_and(|d| d <= now) || pending & (set | !t.sigmask) != 0
         }
+        Wait::Sleep { deadline, .. } => deadline <= now || pending & !t.sigmask != 0,
     }
 }
 
@@ -469,7 +474,12 @@ pub(super) fn wake_time(threads: &Threads, signals: &super::signal::Signals) -> 
     let q = &threads.queue;
     let timers = q
         .iter()
-        .any(|t| matches!(t.wait, Wait::Io { .. } | Wait::Signal { .. }))
+        .any(|t| {
+            matches!(
+                t.wait,
+                Wait::Io { .. } | Wait::Signal { .. } | Wait::Sleep { .. }
+            )
+        })
         .then(|| super::signal::next_timer(signals))
         .flatten();
     q.iter()
@@ -477,6 +487,7 @@ pub(super) fn wake_time(threads: &Threads, signals: &super::signal::Signals) -> 
             Wait::Futex { deadline, .. }
             | Wait::Io { deadline, .. }
             | Wait::Signal { deadline, .. } => deadline,
+            Wait::Sleep { deadline, .. } => Some(deadline),
             Wait::None => None,
         })
         .chain(timers)
@@ -530,6 +541,19 @@ pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
                     };
                     t.hart.pc = t.hart.pc.wrapping_add(4);
                     t.hart.x[10] = (-(e as i64)) as u64;
+                }
+                Wait::Sleep { deadline, rem } => {
+                    let mut result = 0;
+                    if deadline > now {
+                        result = -(Errno::EINTR as i64);
+                        let left = super::abi::Timespec::from_duration(deadline - now);
+                        // A bad `rem` loses the time left, as Linux's EFAULT would.
+                        if rem != 0 {
+                            let _ = m.write_timespec(rem, left);
+                        }
+                    }
+                    t.hart.pc = t.hart.pc.wrapping_add(4);
+                    t.hart.x[10] = result as u64;
                 }
                 _ => {}
             }

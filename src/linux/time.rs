@@ -69,8 +69,26 @@ fn sleep_for(m: &mut Machine, t: Timespec) -> Option<Timespec> {
         .then(|| Timespec::from_duration(end.saturating_duration_since(Instant::now())))
 }
 
+/// With other threads or processes to run, a sleep parks the thread instead of
+/// the whole emulator ([`Wait::Sleep`](super::thread::Wait::Sleep); `rem` gets the
+/// time left if a signal ends it). `None`: sleep here.
+fn park(m: &mut Machine, a: &Args, t: Timespec, rem: u64) -> Option<SysResult> {
+    if m.os.threads.queue.is_empty() && m.procs.others.is_empty() {
+        return None;
+    }
+    // The thread waits at its `ecall`; the scheduler completes the call.
+    m.hart.pc = m.hart.pc.wrapping_sub(4);
+    let deadline = signal::after(t.to_duration());
+    let wait = super::thread::Wait::Sleep { deadline, rem };
+    m.os.threads.request(super::thread::Switch::Block(wait));
+    Some(Ok(a.u(0)))
+}
+
 pub fn nanosleep(m: &mut Machine, a: &Args) -> SysResult {
     let req = m.read_timespec(a.addr(0))?;
+    if let Some(parked) = park(m, a, req, a.addr(1)) {
+        return parked;
+    }
     if let Some(left) = sleep_for(m, req) {
         m.write_timespec(a.addr(1), left)?;
         return Err(Errno::EINTR);
@@ -95,6 +113,14 @@ pub fn clock_nanosleep(m: &mut Machine, a: &Args) -> SysResult {
     } else {
         req
     };
+    let rem = if flags & TIMER_ABSTIME == 0 {
+        a.addr(3)
+    } else {
+        0
+    };
+    if let Some(parked) = park(m, a, wait, rem) {
+        return parked;
+    }
     if let Some(left) = sleep_for(m, wait) {
         // The time left is reported for relative sleeps only.
         if flags & TIMER_ABSTIME == 0 {
