@@ -14,9 +14,10 @@
 //! wasi-libc has no `MSG_PEEK`, so peeked bytes (or the peeked datagram) are
 //! kept here and handed out first by the next receive; `MSG_WAITALL` waits by
 //! the same means, and `poll` reads ahead the same way to confirm input the
-//! host reports (wasmtime's streams report input after a read drained them). Edge-triggered epoll sees a socket change whenever the guest
-//! has tried to receive or send since the last report (Linux reports on every
-//! arrival). Options the host cannot apply are remembered and read back as
+//! host reports (wasmtime's streams report input after a read drained them).
+//! Edge-triggered epoll sees a socket change whenever the guest has tried to
+//! receive or send since the last report, and when input or output appears
+//! (Linux also reports more data arriving on a socket that already had some). Options the host cannot apply are remembered and read back as
 //! set. Not done: named `AF_UNIX` sockets, `connect(AF_UNSPEC)`, ancillary
 //! data, `SO_RCVTIMEO`/`SO_SNDTIMEO` enforcement, out-of-band data.
 
@@ -26,7 +27,7 @@ use super::poll::bits::*;
 use super::{signal, thread, Args, Errno, SysResult, PID, UID};
 use crate::machine::Machine;
 use socket2::{Domain, SockAddr, Socket as HostSocket, Type};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::mem::MaybeUninit;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::{Duration, Instant};
@@ -101,6 +102,10 @@ pub struct Socket {
     options: Vec<(i32, i32, i32)>,
     /// Receive and send attempts, for edge-triggered epoll.
     gens: (u64, u64),
+    /// Readiness at the last [`Socket::generations`], and how often input and
+    /// output appeared since the socket was made: the edges the kernel's
+    /// wakeups on arrival would give.
+    edges: Cell<(u32, u64, u64)>,
 }
 
 /// Input read from the host but not yet received by the guest: after
@@ -198,6 +203,7 @@ impl Socket {
             shut_wr: false,
             options: Vec::new(),
             gens: (0, 0),
+            edges: Cell::default(),
         })
     }
 
@@ -265,9 +271,17 @@ impl Socket {
         r
     }
 
-    /// Change counters `(input side, output side)` for edge-triggered epoll.
+    /// Change counters `(input side, output side)` for edge-triggered epoll: the
+    /// guest's attempts, plus input or output that appeared since the last look
+    /// (data that arrives after an edge-triggered report of the other side is a
+    /// new edge, as on Linux).
     pub fn generations(&self) -> (u64, u64) {
-        self.gens
+        let now = self.poll();
+        let (before, mut input, mut output) = self.edges.get();
+        input += (now & POLLIN != 0 && before & POLLIN == 0) as u64;
+        output += (now & POLLOUT != 0 && before & POLLOUT == 0) as u64;
+        self.edges.set((now, input, output));
+        (self.gens.0 + input, self.gens.1 + output)
     }
 
     /// Moves a finished non-blocking connect to its outcome: `Ok(true)` when

@@ -1,0 +1,3 @@
+module mvvmtest
+
+go 1.19
