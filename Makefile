@@ -7,7 +7,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component compose jco launcher test unit e2e test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: help setup build native component compose jco launcher test unit e2e go-guest test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
@@ -26,9 +26,9 @@ setup:
 	rustup target add wasm32-wasip2
 	@if ! command -v riscv64-linux-gnu-gcc >/dev/null || ! command -v riscv64-linux-gnu-g++ >/dev/null \
 	    || ! command -v qemu-riscv64 >/dev/null || ! command -v bc >/dev/null \
-	    || ! command -v gdb-multiarch >/dev/null; then \
+	    || ! command -v gdb-multiarch >/dev/null || ! command -v go >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc gdb-multiarch; fi
+	    gcc-riscv64-linux-gnu g++-riscv64-linux-gnu qemu-user bc gdb-multiarch golang-go; fi
 	@if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $(WASMTIME_VERSION)"; then \
 	  $(CARGO) install --locked wasmtime-cli@$(WASMTIME_VERSION); fi
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
@@ -88,6 +88,7 @@ test: setup
 	$(MAKE) build
 	$(MAKE) jco
 	$(MAKE) -j2 guests
+	$(MAKE) go-guest
 	$(MAKE) unit e2e
 
 # Unit tests, bad input, the fixed-seed ISA fuzzer against qemu, the disassembler
@@ -102,9 +103,16 @@ test-host:
 
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
 # embedding API (natively and as the composed example components: the plugin host
-# under `wasmtime run`, the edge service under `wasmtime serve`), and snapshots.
-e2e: guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot
+# under `wasmtime run`, the edge service under `wasmtime serve`), snapshots, and
+# the Go program on every runner.
+e2e: guests go-guest
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test go
+
+# tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64.
+go-guest: build/go/gotest.rv
+build/go/gotest.rv: tests/go/main.go tests/go/go.mod
+	mkdir -p build/go
+	cd tests/go && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -buildvcs=false -o ../../$@ .
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.

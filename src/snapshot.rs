@@ -479,6 +479,7 @@ fn save_signals(m: &Machine) -> Writer {
     for p in &s.pending {
         w.u8(p.sig);
         w.0.extend_from_slice(&p.info);
+        w.opt_u64(p.tid);
     }
     w.opt_u64(s.saved_mask);
     w.opt_u64(s.trampoline);
@@ -960,14 +961,20 @@ fn load_signals(s: &mut Reader, m: &mut Machine) -> Result<()> {
     sig.altstack.sp = s.u64()?;
     sig.altstack.flags = s.u32()?;
     sig.altstack.size = s.u64()?;
-    for _ in 0..s.count(1 + siginfo::SIZE)? {
+    for _ in 0..s.count(2 + siginfo::SIZE)? {
         let signo = s.u8()?;
         let info: [u8; siginfo::SIZE] = s.array()?;
+        let tid = s.opt_u64()?;
         if !(1..=NSIG as u8).contains(&signo) || info[siginfo::SIGNO] != signo {
             return corrupt("pending signal");
         }
-        sig.pending.push(Pending { sig: signo, info });
+        sig.pending.push(Pending {
+            sig: signo,
+            info,
+            tid,
+        });
     }
+    sig.thread = m.os.threads.current;
     sig.saved_mask = s.opt_u64()?;
     sig.trampoline = s.opt_u64()?;
     for t in sig.itimers.iter_mut() {

@@ -174,6 +174,12 @@ fn replace_image(
     let os = &mut m.os;
     os.threads.queue.clear();
     os.threads.current = os.pid;
+    os.signals.thread = os.pid;
+    // Signals sent to the threads that are gone go with them.
+    let pid = os.pid;
+    os.signals
+        .pending
+        .retain(|p| p.tid.is_none_or(|t| t == pid));
     os.waits = Default::default();
     os.clear_child_tid = 0;
     os.signals.reset_for_exec();

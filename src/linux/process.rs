@@ -157,6 +157,7 @@ fn child_os(parent: &Os, pid: u64) -> Os {
     os.envp = p.envp.clone();
     os.auxv = p.auxv.clone();
     os.threads.current = pid;
+    os.signals.thread = pid;
     os.threads.next_tid = p.threads.next_tid;
     os.stdio = p.stdio.as_ref().map(|s| fd::MemoryStdio {
         stdin: s.stdin.clone(),

@@ -56,8 +56,12 @@ impl Proc {
         if !has_memory {
             return false;
         }
-        let pending = self.os.signals.pending_set();
-        self.os.threads.queue.iter().any(|t| ready(t, now, pending))
+        let signals = &self.os.signals;
+        self.os
+            .threads
+            .queue
+            .iter()
+            .any(|t| ready(t, now, signals.pending_for(t.tid)))
             || self.wake_time().is_some_and(|d| d <= now)
     }
 

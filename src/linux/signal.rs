@@ -106,6 +106,9 @@ pub struct SigAction {
 pub(crate) struct Pending {
     pub(crate) sig: u8,
     pub(crate) info: [u8; siginfo::SIZE],
+    /// The thread it was sent to (`tgkill`, `tkill`, a fault, a timer's
+    /// SIGEV_THREAD_ID); `None`: the process, any thread that lets it through.
+    pub(crate) tid: Option<u64>,
 }
 
 /// An interval timer (`setitimer`): next expiry and reload interval.
@@ -137,6 +140,9 @@ pub struct Signals {
     pub itimers: [Option<Itimer>; 3],
     /// POSIX timers by id (`timer_create`); `None`: a deleted id to reuse.
     pub posix_timers: Vec<Option<super::timer::PosixTimer>>,
+    /// The thread whose view [`Signals::pending_set`] and delivery take: the
+    /// running one (the scheduler keeps this in step with `Threads::current`).
+    pub(crate) thread: u64,
 }
 
 impl Default for Signals {
@@ -154,14 +160,30 @@ impl Default for Signals {
             trampoline: None,
             itimers: [None; 3],
             posix_timers: Vec::new(),
+            thread: super::PID,
         }
     }
 }
 
 impl Signals {
-    /// Signals generated and not yet delivered.
+    /// Signals generated and not yet delivered that the running thread may take:
+    /// the process's and its own.
     pub fn pending_set(&self) -> u64 {
-        self.pending.iter().fold(0, |s, p| s | bit(p.sig))
+        self.pending_for(self.thread)
+    }
+
+    /// The signals pending for the process or for thread `tid`.
+    pub fn pending_for(&self, tid: u64) -> u64 {
+        let mine = self
+            .pending
+            .iter()
+            .filter(|p| p.tid.is_none_or(|t| t == tid));
+        mine.fold(0, |s, p| s | bit(p.sig))
+    }
+
+    /// Drops the signals sent to thread `tid` (it has ended).
+    pub(crate) fn forget_thread(&mut self, tid: u64) {
+        self.pending.retain(|p| p.tid != Some(tid));
     }
 
     /// Whether `sp` is on the alternate stack (never with `SS_AUTODISARM`).
@@ -258,7 +280,17 @@ impl Signals {
             return None;
         }
         let sig = ready.trailing_zeros() as u8 + 1;
-        let i = self.pending.iter().position(|p| p.sig == sig)?;
+        // The thread's own instances first, as Linux takes them.
+        let thread = self.thread;
+        let i = (self
+            .pending
+            .iter()
+            .position(|p| p.sig == sig && p.tid == Some(thread)))
+        .or_else(|| {
+            self.pending
+                .iter()
+                .position(|p| p.sig == sig && p.tid.is_none())
+        })?;
         let p = self.pending.remove(i);
         super::timer::delivered(self, &p.info);
         Some(p)
@@ -266,13 +298,13 @@ impl Signals {
 
     /// Queues a signal; standard signals do not queue twice, real-time ones queue
     /// up to [`MAX_QUEUED`] instances. False if a real-time instance was dropped.
-    fn enqueue(&mut self, info: [u8; siginfo::SIZE]) -> bool {
+    fn enqueue(&mut self, info: [u8; siginfo::SIZE], tid: Option<u64>) -> bool {
         let sig = info[siginfo::SIGNO];
-        let already = self.pending.iter().any(|p| p.sig == sig);
+        let already = self.pending.iter().any(|p| p.sig == sig && p.tid == tid);
         if already && (sig < SIGRTMIN || self.pending.len() >= MAX_QUEUED) {
             return sig < SIGRTMIN;
         }
-        self.pending.push(Pending { sig, info });
+        self.pending.push(Pending { sig, info, tid });
         true
     }
 }
@@ -368,6 +400,16 @@ pub fn send(m: &mut Machine, info: [u8; siginfo::SIZE]) -> bool {
 
 /// [`send`] to the process whose state is `os` (running or not).
 pub fn send_to(os: &mut super::Os, info: [u8; siginfo::SIZE]) -> bool {
+    send_directed(os, info, None)
+}
+
+/// Generates `info` for thread `tid` of the running process (`tgkill`, `tkill`,
+/// SIGEV_THREAD_ID timers): only that thread takes it.
+pub fn send_to_thread(m: &mut Machine, info: [u8; siginfo::SIZE], tid: u64) -> bool {
+    send_directed(&mut m.os, info, Some(tid))
+}
+
+fn send_directed(os: &mut super::Os, info: [u8; siginfo::SIZE], tid: Option<u64>) -> bool {
     let s = &mut os.signals;
     let sig = info[siginfo::SIGNO];
     if s.ignores(sig) && s.mask & bit(sig) == 0 {
@@ -376,11 +418,12 @@ pub fn send_to(os: &mut super::Os, info: [u8; siginfo::SIZE]) -> bool {
     // A thread polling a signalfd (with the signal blocked) may now be ready; one
     // that lets it through is ended with EINTR by the scheduler instead.
     for t in os.threads.queue.iter_mut() {
-        if matches!(t.wait, super::thread::Wait::Io { .. }) && t.sigmask & bit(sig) != 0 {
+        let target = tid.is_none_or(|tid| tid == t.tid);
+        if target && matches!(t.wait, super::thread::Wait::Io { .. }) && t.sigmask & bit(sig) != 0 {
             t.wait = super::thread::Wait::None;
         }
     }
-    os.signals.enqueue(info)
+    os.signals.enqueue(info, tid)
 }
 
 /// Takes the next pending signal of `set` (for `signalfd` reads).
@@ -398,7 +441,9 @@ fn force(m: &mut Machine, info: [u8; siginfo::SIZE]) {
         act.handler = SIG_DFL;
         s.mask &= !bit(sig);
     }
-    s.enqueue(info);
+    // A fault belongs to the thread that caused it.
+    let thread = s.thread;
+    s.enqueue(info, Some(thread));
 }
 
 /// Takes the signal for a trap of the guest's current instruction (`hart.pc` is
@@ -674,7 +719,7 @@ pub fn kill(m: &mut Machine, a: &Args, s: Sysno) -> SysResult {
     }
     let sig = check_sig(sig)?;
     let info = siginfo::kill(sig, SI_TKILL, me as u32, super::UID as u32);
-    send(m, info);
+    send_to_thread(m, info, target as u64);
     Ok(0)
 }
 

@@ -246,8 +246,8 @@ const PARTIAL: &[(&str, &str)] = &[
     ("process_vm_writev", "within the calling process; other processes' memory: EPERM"),
     ("splice", "at most 64 KiB a call, through a buffer"),
     ("timer_create", "SIGEV_THREAD_ID signals are pending for the process; CPU-time clocks run as CLOCK_MONOTONIC"),
-    ("tkill", "to the own threads; the signal is pending for the process"),
-    ("tgkill", "to the own threads; the signal is pending for the process"),
+    ("tkill", "to the own threads"),
+    ("tgkill", "to the own process's threads"),
     ("preadv2", "RWF_* flags accepted and ignored"),
     ("pwritev2", "RWF_* flags accepted and ignored"),
     (

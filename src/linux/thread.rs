@@ -196,6 +196,8 @@ pub fn exit(m: &mut Machine, a: &Args) -> SysResult {
     if ctid != 0 && m.copy_out(ctid, &0u32.to_le_bytes()).is_ok() {
         wake(m, ctid, u32::MAX, 1);
     }
+    let me = m.os.threads.current;
+    m.os.signals.forget_thread(me);
     m.os.threads.request(Switch::Exit);
     Ok(0)
 }
@@ -444,8 +446,11 @@ pub(super) fn current_thread(m: &Machine, wait: Wait) -> Thread {
 /// Whether a thread other than the running one could run now: one of this
 /// process, or a process that can be switched in.
 fn others_runnable(m: &Machine, now: Instant) -> bool {
-    let pending = m.os.signals.pending_set();
-    m.os.threads.queue.iter().any(|t| ready(t, now, pending))
+    let signals = &m.os.signals;
+    m.os.threads
+        .queue
+        .iter()
+        .any(|t| ready(t, now, signals.pending_for(t.tid)))
         || m.procs.others.iter().any(|p| p.runnable(m.os.pid, now))
 }
 
@@ -511,14 +516,17 @@ pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
             super::signal::fire_timers(m);
         }
         let now = Instant::now();
-        let pending = m.os.signals.pending_set();
         let q = &mut m.os.threads.queue;
         // The first runnable thread (a wait that timed out is runnable again).
-        let ready = q.iter().position(|t| !dead && ready(t, now, pending));
+        let signals = &m.os.signals;
+        let ready = q
+            .iter()
+            .position(|t| !dead && ready(t, now, signals.pending_for(t.tid)));
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
                 return false;
             };
+            let pending = m.os.signals.pending_for(t.tid);
             let mut interrupted = false;
             match t.wait {
                 Wait::Futex { .. } => t.hart.x[10] = (-(Errno::ETIMEDOUT as i64)) as u64,
@@ -565,6 +573,7 @@ pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
             m.os.signals.mask = t.sigmask;
             m.os.clear_child_tid = t.clear_child_tid;
             m.os.threads.current = t.tid;
+            m.os.signals.thread = t.tid;
             if interrupted {
                 super::poll::interrupted(m);
             }

@@ -5,9 +5,8 @@
 //! use) or not at all (`SIGEV_NONE`). Expiries are noticed where interval timers'
 //! are: at block boundaries and while every thread waits.
 //!
-//! Differences from Linux: a `SIGEV_THREAD_ID` signal is pending for the process,
-//! not the named thread (MVVM keeps one pending set); the CPU-time clocks run as
-//! the monotonic clock (the emulator is busy whenever the guest is).
+//! Difference from Linux: the CPU-time clocks run as the monotonic clock (the
+//! emulator is busy whenever the guest is).
 
 use super::abi::siginfo;
 use super::event::{
@@ -39,6 +38,8 @@ pub struct PosixTimer {
     signo: Option<u8>,
     /// `sigev_value`, passed in the siginfo.
     value: u64,
+    /// The thread a SIGEV_THREAD_ID timer signals.
+    tid: Option<u64>,
     /// The overrun of the last signal taken (`timer_getoverrun`).
     overrun: u32,
 }
@@ -53,16 +54,16 @@ pub fn timer_create(m: &mut Machine, a: &Args) -> SysResult {
         _ => return Err(Errno::EINVAL),
     };
     // struct sigevent: sigev_value (8), sigev_signo (4), sigev_notify (4), tid (4).
-    let (signo, value) = match a.addr(1) {
+    let (signo, value, target) = match a.addr(1) {
         // No sigevent: SIGALRM carrying the timer id.
-        0 => (Some(signal::SIGALRM), None),
+        0 => (Some(signal::SIGALRM), None, None),
         sev => {
             let ev = m.copy_in(sev, 20)?;
             let word = |at: usize| u32::from_le_bytes([ev[at], ev[at + 1], ev[at + 2], ev[at + 3]]);
             let value = u64::from_le_bytes(ev[..8].try_into().unwrap_or_default());
             let (signo, notify) = (word(8), word(12));
             match notify {
-                SIGEV_NONE => (None, Some(value)),
+                SIGEV_NONE => (None, Some(value), None),
                 SIGEV_SIGNAL | SIGEV_THREAD_ID if (1..=64).contains(&signo) => {
                     let tid = word(16) as u64;
                     let threads = &m.os.threads;
@@ -71,7 +72,8 @@ pub fn timer_create(m: &mut Machine, a: &Args) -> SysResult {
                     if notify == SIGEV_THREAD_ID && !exists {
                         return Err(Errno::EINVAL);
                     }
-                    (Some(signo as u8), Some(value))
+                    let target = (notify == SIGEV_THREAD_ID).then_some(tid);
+                    (Some(signo as u8), Some(value), target)
                 }
                 _ => return Err(Errno::EINVAL),
             }
@@ -97,6 +99,7 @@ pub fn timer_create(m: &mut Machine, a: &Args) -> SysResult {
         },
         signo,
         value: value.unwrap_or(id as u64),
+        tid: target,
         overrun: 0,
     });
     Ok(0)
@@ -178,12 +181,15 @@ pub(super) fn fire(m: &mut Machine) {
             }
             None => {
                 let overrun = clamp_overrun(due - 1);
-                fresh.push(siginfo::timer(sig, id as u32, overrun, t.value));
+                fresh.push((siginfo::timer(sig, id as u32, overrun, t.value), t.tid));
             }
         }
     }
-    for info in fresh {
-        signal::send(m, info);
+    for (info, tid) in fresh {
+        match tid {
+            Some(tid) => signal::send_to_thread(m, info, tid),
+            None => signal::send(m, info),
+        };
     }
 }
 
