@@ -170,6 +170,12 @@ impl api::GuestMachine for MachineResource {
         Ok(self.0.borrow_mut().pass_syscall()?)
     }
 
+    fn set_intercept(&self, numbers: Vec<u32>) {
+        self.0
+            .borrow_mut()
+            .set_intercept(numbers.into_iter().map(u64::from))
+    }
+
     fn take_stdout(&self) -> Vec<u8> {
         self.0.borrow_mut().take_stdout()
     }

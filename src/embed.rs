@@ -185,6 +185,11 @@ impl Embedded {
         Ok(())
     }
 
+    /// Replaces the intercepted system call numbers.
+    pub fn set_intercept(&mut self, numbers: impl IntoIterator<Item = u64>) {
+        self.machine.intercepted = numbers.into_iter().collect();
+    }
+
     /// Clears the waiting system call; an error if there is none at the pc (never
     /// reported, answered already, or the pc moved since).
     fn take_syscall(&mut self) -> Result<(), Error> {

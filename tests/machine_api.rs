@@ -342,6 +342,19 @@ fn intercepted_system_calls_can_be_passed_back() {
     };
     assert_eq!(event, Event::Exited(0));
     assert_eq!(seen, 3, "the first write is reported twice, then printf's");
+    // Interception can change between runs: a fresh run with none passes all.
+    let mut m = Embedded::create(
+        &elf,
+        Config {
+            stdin: Some(Vec::new()),
+            ..Config::default()
+        },
+    )
+    .unwrap();
+    m.set_intercept([WRITE]);
+    assert_eq!(m.run(10_000_000), Event::Syscall(WRITE));
+    m.set_intercept([]);
+    assert_eq!(m.run(10_000_000), Event::Exited(0));
     assert_eq!(
         String::from_utf8_lossy(&m.take_stdout()),
         "hello from write(2)\nhello, world\n"
