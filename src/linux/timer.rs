@@ -66,10 +66,7 @@ pub fn timer_create(m: &mut Machine, a: &Args) -> SysResult {
                 SIGEV_NONE => (None, Some(value), None),
                 SIGEV_SIGNAL | SIGEV_THREAD_ID if (1..=64).contains(&signo) => {
                     let tid = word(16) as u64;
-                    let threads = &m.os.threads;
-                    let exists =
-                        tid == threads.current || threads.queue.iter().any(|t| t.tid == tid);
-                    if notify == SIGEV_THREAD_ID && !exists {
+                    if notify == SIGEV_THREAD_ID && !m.os.threads.is_live(tid) {
                         return Err(Errno::EINVAL);
                     }
                     let target = (notify == SIGEV_THREAD_ID).then_some(tid);
