@@ -10,7 +10,7 @@
 //! refused. Every thread runs SCHED_OTHER on MVVM's own round-robin scheduler.
 
 use super::abi::Out;
-use super::{Args, Errno, SysResult, PID, UID};
+use super::{Args, Errno, SysResult, UID};
 use crate::machine::Machine;
 
 /// What the process set about how it wants to be treated: it changes what the
@@ -109,7 +109,7 @@ pub fn capget(m: &mut Machine, a: &Args) -> SysResult {
     if pid < 0 {
         return Err(Errno::EINVAL);
     }
-    if pid != 0 && pid as u64 != PID && pid as u64 != m.os.threads.current {
+    if pid != 0 && !m.os.threads.is_live(pid as u64) {
         return Err(Errno::ESRCH);
     }
     if a.addr(1) != 0 {
@@ -122,7 +122,7 @@ pub fn capget(m: &mut Machine, a: &Args) -> SysResult {
 pub fn capset(m: &mut Machine, a: &Args) -> SysResult {
     let (words, pid) = cap_header(m, a)?;
     let words = words.ok_or(Errno::EINVAL)?;
-    if pid != 0 && pid as u64 != PID && pid as u64 != m.os.threads.current {
+    if pid != 0 && !m.os.threads.is_live(pid as u64) {
         return Err(Errno::EPERM);
     }
     let sets = m.copy_in(a.addr(1), 12 * words)?;
@@ -145,9 +145,9 @@ fn prio_target(m: &Machine, a: &Args) -> Result<(), Errno> {
     let own = match which {
         PRIO_USER => UID,
         PRIO_PROCESS => m.os.threads.current,
-        _ => PID,
+        _ => m.os.pgid,
     };
-    if who == 0 || who == own || who == PID {
+    if who == 0 || who == own || which == PRIO_PROCESS && m.os.threads.is_live(who) {
         Ok(())
     } else {
         Err(Errno::ESRCH)
@@ -197,7 +197,7 @@ fn sched_target(m: &Machine, pid: i32) -> Result<(), Errno> {
     match pid {
         ..0 => Err(Errno::EINVAL),
         0 => Ok(()),
-        p if p as u64 == PID || p as u64 == m.os.threads.current => Ok(()),
+        p if m.os.threads.is_live(p as u64) => Ok(()),
         _ => Err(Errno::ESRCH),
     }
 }
@@ -326,11 +326,11 @@ fn ioprio_target(m: &Machine, a: &Args) -> Result<(), Errno> {
     let who = a.u(1);
     let own = match a.int(0) {
         1 => m.os.threads.current,
-        2 => PID,
+        2 => m.os.pgid,
         3 => UID,
         _ => return Err(Errno::EINVAL),
     };
-    if who == 0 || who == own || who == PID {
+    if who == 0 || who == own || a.int(0) == 1 && m.os.threads.is_live(who) {
         Ok(())
     } else {
         Err(Errno::ESRCH)

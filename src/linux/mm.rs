@@ -314,9 +314,10 @@ pub fn get_mempolicy(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 /// `migrate_pages`: nothing to migrate between one node and itself.
-pub fn migrate_pages(_: &mut Machine, a: &Args) -> SysResult {
+pub fn migrate_pages(m: &mut Machine, a: &Args) -> SysResult {
     match a.u(0) {
-        0 | super::PID => Ok(0),
+        0 => Ok(0),
+        pid if pid == m.os.pid => Ok(0),
         _ => Err(Errno::ESRCH),
     }
 }
@@ -324,7 +325,7 @@ pub fn migrate_pages(_: &mut Machine, a: &Args) -> SysResult {
 /// `move_pages`: reports each page's node (0), -EFAULT for an unmapped page, or
 /// -ENODEV for a move to a node other than 0; moving to node 0 changes nothing.
 pub fn move_pages(m: &mut Machine, a: &Args) -> SysResult {
-    if !matches!(a.u(0), 0 | super::PID) {
+    if a.u(0) != 0 && a.u(0) != m.os.pid {
         return Err(Errno::ESRCH);
     }
     let count = a.u(1).min(1 << 16);
