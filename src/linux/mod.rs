@@ -2,9 +2,10 @@
 //! implemented on top of what the host offers (WASI in the component, std natively).
 //!
 //! [`syscall`] is the one dispatch point: it reads the number and arguments from the
-//! hart, routes to a handler in the subsystem file (`fs`, `io`, `mm`, `time`,
-//! `process`, `exec`, `signal`, `thread`, `system`, `poll`, `event`, `net`; the
-//! process table is `procs`), writes the result (or `-errno`) to `a0`
+//! hart, routes to a handler in the subsystem file (`fs`, `xattr`, `io`, `mm`,
+//! `time`, `timer`, `process`, `exec`, `identity`, `privileged`, `signal`,
+//! `thread`, `system`, `poll`, `event`, `net`; the process table is `procs`),
+//! writes the result (or `-errno`) to `a0`
 //! and does `-strace` logging. Handlers take typed [`Args`] and return
 //! `Result<u64, Errno>`.
 
