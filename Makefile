@@ -7,7 +7,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component compose jco launcher test unit e2e go-guest test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: help setup build native component compose jco launcher test unit e2e userland-guests test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
@@ -23,7 +23,7 @@ help:
 
 # ---- set-up ---------------------------------------------------------------------------
 setup:
-	rustup target add wasm32-wasip2
+	rustup target add wasm32-wasip2 riscv64gc-unknown-linux-gnu
 	@if ! command -v riscv64-linux-gnu-gcc >/dev/null || ! command -v riscv64-linux-gnu-g++ >/dev/null \
 	    || ! command -v qemu-riscv64 >/dev/null || ! command -v bc >/dev/null \
 	    || ! command -v gdb-multiarch >/dev/null || ! command -v go >/dev/null; then \
@@ -88,7 +88,7 @@ test: setup
 	$(MAKE) build
 	$(MAKE) jco
 	$(MAKE) -j2 guests
-	$(MAKE) go-guest
+	$(MAKE) userland-guests
 	$(MAKE) unit e2e
 
 # Unit tests, bad input, the fixed-seed ISA fuzzer against qemu, the disassembler
@@ -104,15 +104,28 @@ test-host:
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
 # embedding API (natively and as the composed example components: the plugin host
 # under `wasmtime run`, the edge service under `wasmtime serve`), snapshots, and
-# the Go program on every runner.
-e2e: guests go-guest
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test go
+# the Go and Rust programs on every runner.
+e2e: guests userland-guests
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland
 
-# tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64.
-go-guest: build/go/gotest.rv
+# tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64;
+# tests/rust for riscv64gc-unknown-linux-gnu, linked by the cross gcc, static and
+# dynamic.
+userland-guests: build/go/gotest.rv build/rust/static/rusttest build/rust/dynamic/rusttest
 build/go/gotest.rv: tests/go/main.go tests/go/go.mod
 	mkdir -p build/go
 	cd tests/go && CGO_ENABLED=0 GOOS=linux GOARCH=riscv64 go build -buildvcs=false -o ../../$@ .
+RUST_RV := riscv64gc-unknown-linux-gnu
+RUST_RV_ENV := CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER=riscv64-linux-gnu-gcc
+build/rust/static/rusttest: tests/rust/src/main.rs tests/rust/Cargo.toml
+	mkdir -p build/rust/static
+	cd tests/rust && $(RUST_RV_ENV) RUSTFLAGS="-C target-feature=+crt-static" \
+	  $(CARGO) build --release --target $(RUST_RV) --target-dir ../../build/rust/static-target
+	cp build/rust/static-target/$(RUST_RV)/release/rusttest $@
+build/rust/dynamic/rusttest: tests/rust/src/main.rs tests/rust/Cargo.toml
+	mkdir -p build/rust/dynamic
+	cd tests/rust && $(RUST_RV_ENV) $(CARGO) build --release --target $(RUST_RV) --target-dir ../../build/rust/dynamic-target
+	cp build/rust/dynamic-target/$(RUST_RV)/release/rusttest $@
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.
