@@ -96,7 +96,7 @@ pub const SINK_LIMIT: usize = 256 << 20;
 /// Standard streams in memory instead of the host's, for embedders (`mvvm:vm/machine`
 /// with `options.stdin`): the guest reads `stdin` then end-of-file, and what it writes
 /// to fds 1 and 2 waits in `stdout` and `stderr`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MemoryStdio {
     /// Everything standard input holds (reopening `/dev/stdin` starts over, as for a
     /// redirected file).

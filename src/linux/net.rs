@@ -102,9 +102,9 @@ pub struct Socket {
     options: Vec<(i32, i32, i32)>,
     /// Receive and send attempts, for edge-triggered epoll.
     gens: (u64, u64),
-    /// Readiness at the last [`Socket::generations`], and how often input and
-    /// output appeared since the socket was made: the edges the kernel's
-    /// wakeups on arrival would give.
+    /// Readiness at the last [`Socket::poll`], and how often input and output
+    /// appeared since the socket was made: the edges the kernel's wakeups on
+    /// arrival would give.
     edges: Cell<(u32, u64, u64)>,
 }
 
@@ -268,6 +268,11 @@ impl Socket {
         if self.state == State::Connecting {
             r &= !(POLLIN | POLLRDNORM);
         }
+        // Input or output that appeared since the last look is an edge.
+        let (before, mut input, mut output) = self.edges.get();
+        input += (r & POLLIN != 0 && before & POLLIN == 0) as u64;
+        output += (r & POLLOUT != 0 && before & POLLOUT == 0) as u64;
+        self.edges.set((r, input, output));
         r
     }
 
@@ -276,11 +281,7 @@ impl Socket {
     /// (data that arrives after an edge-triggered report of the other side is a
     /// new edge, as on Linux).
     pub fn generations(&self) -> (u64, u64) {
-        let now = self.poll();
-        let (before, mut input, mut output) = self.edges.get();
-        input += (now & POLLIN != 0 && before & POLLIN == 0) as u64;
-        output += (now & POLLOUT != 0 && before & POLLOUT == 0) as u64;
-        self.edges.set((now, input, output));
+        let (_, input, output) = self.edges.get();
         (self.gens.0 + input, self.gens.1 + output)
     }
 

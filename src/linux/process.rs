@@ -5,7 +5,7 @@
 use super::abi::{siginfo, Out};
 use super::procs::{self, Proc, Zombie, MAX_IMAGE_BYTES, MAX_PROCS};
 use super::thread::{self, Switch};
-use super::{fd, Args, Errno, ExitStatus, Os, SysResult, UID};
+use super::{Args, Errno, ExitStatus, Os, SysResult, UID};
 use crate::machine::Machine;
 
 pub fn exit(m: &mut Machine, a: &Args) -> SysResult {
@@ -159,11 +159,8 @@ fn child_os(parent: &Os, pid: u64) -> Os {
     os.threads.current = pid;
     os.signals.thread = pid;
     os.threads.next_tid = p.threads.next_tid;
-    os.stdio = p.stdio.as_ref().map(|s| fd::MemoryStdio {
-        stdin: s.stdin.clone(),
-        stdout: s.stdout.clone(),
-        stderr: s.stderr.clone(),
-    });
+    // A clone shares the output buffers, as the child shares fds 1 and 2.
+    os.stdio = p.stdio.clone();
     os.pid = pid;
     os.ppid = p.pid;
     os.pgid = p.pgid;

@@ -903,7 +903,7 @@ pub fn rt_sigtimedwait(m: &mut Machine, a: &Args) -> SysResult {
         return Ok(sig);
     }
     let deadline = timeout.map(|t| after(t.to_duration()));
-    if !m.os.threads.queue.is_empty() || !m.procs.others.is_empty() {
+    if !super::thread::alone(m) {
         // Other threads and processes run meanwhile (one may send the signal).
         m.hart.pc = m.hart.pc.wrapping_sub(4);
         let wait = super::thread::Wait::Signal { set, deadline };

@@ -443,6 +443,12 @@ pub(super) fn current_thread(m: &Machine, wait: Wait) -> Thread {
     }
 }
 
+/// Whether the running thread is all there is: no other thread of its process and
+/// no other process (a blocking wait may then sleep the whole emulator).
+pub(super) fn alone(m: &Machine) -> bool {
+    m.os.threads.queue.is_empty() && m.procs.others.is_empty()
+}
+
 /// Whether a thread other than the running one could run now: one of this
 /// process, or a process that can be switched in.
 fn others_runnable(m: &Machine, now: Instant) -> bool {

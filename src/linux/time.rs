@@ -73,7 +73,7 @@ fn sleep_for(m: &mut Machine, t: Timespec) -> Option<Timespec> {
 /// the whole emulator ([`Wait::Sleep`](super::thread::Wait::Sleep); `rem` gets the
 /// time left if a signal ends it). `None`: sleep here.
 fn park(m: &mut Machine, a: &Args, t: Timespec, rem: u64) -> Option<SysResult> {
-    if m.os.threads.queue.is_empty() && m.procs.others.is_empty() {
+    if super::thread::alone(m) {
         return None;
     }
     // The thread waits at its `ecall`; the scheduler completes the call.
