@@ -318,7 +318,9 @@ impl Socket {
         if self.shut_rd && held.data.is_empty() {
             return Ok(0);
         }
-        let need = if flags & MSG_WAITALL != 0 && flags & MSG_PEEK == 0 {
+        // MSG_WAITALL waits for the whole buffer, peeking or not (Linux's
+        // tcp_recvmsg: its target is the length either way).
+        let need = if flags & MSG_WAITALL != 0 {
             buf.len()
         } else {
             buf.len().min(1)
