@@ -7,7 +7,7 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: help setup build native component compose jco launcher test unit e2e userland-guests test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: debian-sysroot help setup build native component compose jco launcher test unit e2e userland-guests test-host demo lint fmt bench clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
 
@@ -104,9 +104,9 @@ test-host:
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
 # embedding API (natively and as the composed example components: the plugin host
 # under `wasmtime run`, the edge service under `wasmtime serve`), snapshots, and
-# the Go and Rust programs on every runner.
-e2e: guests userland-guests
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland
+# the Go and Rust programs and a Debian sid userland on every runner.
+e2e: guests userland-guests debian-sysroot
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland --test debian
 
 # tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64;
 # tests/rust for riscv64gc-unknown-linux-gnu, linked by the cross gcc, static and
@@ -126,6 +126,12 @@ build/rust/dynamic/rusttest: tests/rust/src/main.rs tests/rust/Cargo.toml
 	mkdir -p build/rust/dynamic
 	cd tests/rust && $(RUST_RV_ENV) $(CARGO) build --release --target $(RUST_RV) --target-dir ../../build/rust/dynamic-target
 	cp build/rust/dynamic-target/$(RUST_RV)/release/rusttest $@
+
+# Debian sid's riscv64 busybox, bash, dash, coreutils, python3, perl, sqlite3 and
+# lua, downloaded by apt with its own state directories and unpacked (tests/debian.rs
+# runs this itself when the sysroot is missing).
+debian-sysroot:
+	tests/debian/fetch.sh build/debian/sysroot
 
 # Random instruction sequences under qemu-riscv64 and MVVM (tests/isa_fuzz.rs); a
 # mismatch leaves a reproducer in tests/isa_regressions/.

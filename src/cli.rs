@@ -242,7 +242,14 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
         // exactly where asked.
         opts.jit_threshold = 0;
     }
-    let mut m = Machine::new(&opts, guest_cwd()).map_err(|e| (e, 1))?;
+    let cwd = guest_cwd();
+    // The sysroot is looked up for every absolute path the guest names, long after
+    // the guest may have changed directory: anchor a relative one here, as qemu does
+    // by resolving it against its own (fixed) directory.
+    if let Some(root) = opts.sysroot.as_mut().filter(|r| !r.starts_with('/')) {
+        *root = crate::linux::fs_normalize(&format!("{cwd}/{root}"));
+    }
+    let mut m = Machine::new(&opts, cwd).map_err(|e| (e, 1))?;
     m.load(&program, guest_argv, envp)
         .map_err(|e| (e.to_string(), e.exit_code()))?;
     m.snapshot_plan = plan;

@@ -1066,6 +1066,7 @@ fn load_fds(s: &mut Reader, m: &mut Machine) -> Result<()> {
             writers: 0,
             wrote: s.u64()?,
             drained: s.u64()?,
+            ino: fd::next_ino(),
         })));
     }
     let end = |i: u64, write: bool| -> Result<PipeEnd> {

@@ -120,6 +120,16 @@ pub struct Pipe {
     /// reports readers again), and when data leaves or the read side closes.
     pub(crate) wrote: u64,
     pub(crate) drained: u64,
+    /// The inode number `fstat` shows: distinct per pipe, as on Linux's pipefs, so
+    /// that programs comparing two descriptors (`diff <(..) <(..)`) see two files.
+    pub(crate) ino: u64,
+}
+
+/// A fresh inode number for an emulated object ([`Pipe::ino`]).
+pub fn next_ino() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1 << 20);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A pipe's buffer, shared by its ends.
@@ -138,6 +148,7 @@ impl PipeEnd {
         let pipe = Rc::new(RefCell::new(Pipe {
             readers: 1,
             writers: 1,
+            ino: next_ino(),
             ..Pipe::default()
         }));
         (

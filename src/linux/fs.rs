@@ -7,7 +7,7 @@
 //! the whole tree; the native launcher does that by default).
 
 use super::abi::{self, FileStat, Timespec};
-use super::fd::{flags::*, Kind, OpenFile};
+use super::fd::{flags::*, Kind, OpenFile, PipeEnd};
 use super::{Args, Errno, SysResult, Sysno};
 use crate::machine::Machine;
 use std::fs;
@@ -196,6 +196,31 @@ pub(super) fn is_tty(kind: &Kind) -> bool {
     }
 }
 
+/// The descriptor a path names through `/proc`'s links: `/proc/self/fd/N` (also
+/// `thread-self` and the own pid), `/dev/fd/N`, and `/dev/stdin`, `/dev/stdout`,
+/// `/dev/stderr` (links to fds 0, 1, 2). Bash's process substitution hands such
+/// paths (`/dev/fd/63`) to the commands it runs.
+fn fd_link(m: &Machine, guest: &str) -> Option<i32> {
+    let own = format!("/proc/{}/fd/", m.os.pid);
+    let n = match guest {
+        "/dev/stdin" => "0",
+        "/dev/stdout" => "1",
+        "/dev/stderr" => "2",
+        _ => [
+            "/dev/fd/",
+            "/proc/self/fd/",
+            "/proc/thread-self/fd/",
+            own.as_str(),
+        ]
+        .iter()
+        .find_map(|prefix| guest.strip_prefix(prefix))?,
+    };
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
 /// Emulated device and `/proc` files: `Some` if `guest` names one.
 fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
     Some(match guest {
@@ -203,27 +228,25 @@ fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
         "/dev/zero" => Kind::Zero,
         "/dev/full" => Kind::Full,
         "/dev/random" | "/dev/urandom" => Kind::Random,
-        "/dev/stdin" | "/proc/self/fd/0" => match &m.os.stdio {
-            Some(stdio) => Kind::Bytes(stdio.stdin.clone(), 0),
-            None => Kind::Stdin,
-        },
-        "/dev/stdout" | "/proc/self/fd/1" => match &m.os.stdio {
-            Some(stdio) => Kind::Sink(stdio.stdout.clone()),
-            None => Kind::Stdout,
-        },
-        "/dev/stderr" | "/proc/self/fd/2" => match &m.os.stdio {
-            Some(stdio) => Kind::Sink(stdio.stderr.clone()),
-            None => Kind::Stderr,
-        },
         _ => return super::procfs::open(m, guest).map(|data| Kind::Bytes(data, 0)),
     })
 }
 
 pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
     let fl = a.u(2) as u32;
-    let guest = m.resolve(a.int(0), &m.read_path(a.addr(1))?)?;
+    let mut guest = m.resolve(a.int(0), &m.read_path(a.addr(1))?)?;
     let cloexec = fl & O_CLOEXEC != 0;
     let status = fl & !(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_DIRECTORY);
+    if let Some(fd) = fd_link(m, &guest) {
+        let f = m.os.fds.get(fd).map_err(|_| Errno::ENOENT)?;
+        if !matches!(f.borrow().kind, Kind::File(_) | Kind::Dir { .. }) {
+            // Pipes, sockets, terminals, devices: Linux opens the same object; here
+            // the same description.
+            return Ok(m.os.fds.insert(f, cloexec)? as u64);
+        }
+        // A file or directory opens again by its path: its own offset and mode.
+        guest = f.borrow().path.clone();
+    }
     if let Some(kind) = open_virtual(m, &guest) {
         return Ok(m
             .os
@@ -306,6 +329,15 @@ pub(super) fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Resul
         return stat_fd(m, dirfd);
     }
     let guest = m.resolve(dirfd, &path)?;
+    if let Some(fd) = fd_link(m, &guest) {
+        if flags & AT_SYMLINK_NOFOLLOW != 0 {
+            return Ok(FileStat {
+                mode: 0o120777,
+                ..virtual_stat(&Kind::Null)
+            });
+        }
+        return stat_fd(m, fd).map_err(|_| Errno::ENOENT);
+    }
     if let Some(k) = open_virtual(m, &guest) {
         return Ok(virtual_stat(&k));
     }
@@ -327,6 +359,14 @@ pub(super) fn stat_fd(m: &Machine, fd: i32) -> Result<FileStat, Errno> {
             let host = m.host_path(&f.path);
             Ok(file_stat(&fs::metadata(&host)?, &host))
         }
+        k @ (Kind::Pipe(PipeEnd { pipe, .. })
+        | Kind::Socket {
+            rx: PipeEnd { pipe, .. },
+            ..
+        }) => Ok(FileStat {
+            ino: pipe.borrow().ino,
+            ..virtual_stat(k)
+        }),
         k => Ok(virtual_stat(k)),
     }
 }
@@ -408,12 +448,19 @@ pub fn readlinkat(m: &mut Machine, a: &Args) -> SysResult {
     let guest = m.resolve(a.int(0), &m.read_path(a.addr(1))?)?;
     let target = if guest == "/proc/self/exe" {
         m.os.exe.clone()
-    } else if let Some(fd) = guest.strip_prefix("/proc/self/fd/") {
-        m.os.fds
-            .get(fd.parse().map_err(|_| Errno::ENOENT)?)?
-            .borrow()
-            .path
-            .clone()
+    } else if let Some(fd) = fd_link(m, &guest) {
+        if guest.starts_with("/proc/") {
+            m.os.fds
+                .get(fd)
+                .map_err(|_| Errno::ENOENT)?
+                .borrow()
+                .path
+                .clone()
+        } else {
+            format!("/proc/self/fd/{fd}")
+        }
+    } else if guest == "/dev/fd" {
+        "/proc/self/fd".into()
     } else {
         fs::read_link(m.host_path(&guest))?
             .to_string_lossy()
@@ -430,6 +477,9 @@ pub fn faccessat(m: &mut Machine, a: &Args, flags: i32) -> SysResult {
         return stat_fd(m, a.int(0)).map(|_| 0);
     }
     let guest = m.resolve(a.int(0), &path)?;
+    if let Some(fd) = fd_link(m, &guest) {
+        return m.os.fds.get(fd).map(|_| 0).map_err(|_| Errno::ENOENT);
+    }
     if open_virtual(m, &guest).is_some() {
         return Ok(0);
     }
