@@ -19,7 +19,8 @@
 //! oracle: its stdout must be that file's contents, its stderr empty and its
 //! status 0. This is for programs qemu-user cannot run as Linux would, such as
 //! those that execve riscv64 programs (qemu hands execve to the host kernel,
-//! which needs binfmt_misc for that).
+//! which needs binfmt_misc for that), or job_control.c, where qemu sends
+//! SIGCHLD for a child's stop although the guest asked for SA_NOCLDSTOP.
 //!
 //! Environment:
 //! - `MVVM_RUNNERS`: comma-separated runners, default `native`:

@@ -305,6 +305,8 @@ pub mod siginfo {
     /// `si_code` of `SIGCHLD`: the child exited, was killed.
     pub const CLD_EXITED: i32 = 1;
     pub const CLD_KILLED: i32 = 2;
+    pub const CLD_STOPPED: i32 = 5;
+    pub const CLD_CONTINUED: i32 = 6;
 
     /// A siginfo about child `pid`'s end (`SIGCHLD`, `waitid`): `code` is a
     /// `CLD_*` value, `status` the exit code or signal.

@@ -133,6 +133,12 @@ pub struct Os {
     /// The parent whose address space this vfork child borrows until it execs or
     /// ends (see [`procs`]).
     pub vfork_parent: Option<u64>,
+    /// Stopped by a stop signal (job control) until a `SIGCONT` or `SIGKILL`:
+    /// none of its threads runs.
+    pub stopped: bool,
+    /// A stop or continue its parent has not been told of by `wait4`/`waitid`
+    /// (`WUNTRACED`/`WSTOPPED`, `WCONTINUED`).
+    pub job_event: Option<procs::JobEvent>,
 }
 
 impl Os {
@@ -165,6 +171,8 @@ impl Os {
             sid: 1,
             exit_signal: None,
             vfork_parent: None,
+            stopped: false,
+            job_event: None,
         };
         os.set_exe(exe);
         os

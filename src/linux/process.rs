@@ -216,6 +216,33 @@ fn reap(m: &mut Machine, sel: Select, keep: bool) -> Result<Option<Zombie>, Errn
     }
 }
 
+/// Takes the stop (if `stops`) or continue (if `continues`) of a child of `sel`
+/// that its parent has not been told of, leaving it there if `keep`.
+fn job_report(
+    m: &mut Machine,
+    sel: Select,
+    stops: bool,
+    continues: bool,
+    keep: bool,
+) -> Option<(u64, procs::JobEvent)> {
+    let me = m.os.pid;
+    let p = m.procs.others.iter_mut().find(|p| {
+        p.os.ppid == me
+            && sel.hit(p.os.pid, p.os.pgid)
+            && match p.os.job_event {
+                Some(procs::JobEvent::Stopped(_)) => stops,
+                Some(procs::JobEvent::Continued) => continues,
+                None => false,
+            }
+    })?;
+    let event = if keep {
+        p.os.job_event
+    } else {
+        p.os.job_event.take()
+    };
+    event.map(|e| (p.os.pid, e))
+}
+
 /// A wait found nothing yet: fail with EINTR (or restart the call after the
 /// handlers, for `SA_RESTART`) if a signal is to be delivered, else park the
 /// thread until something changes (a child's end wakes descriptor waits).
@@ -253,13 +280,24 @@ pub fn wait4(m: &mut Machine, a: &Args) -> SysResult {
         t if t < 0 => Select::Group(t.unsigned_abs() as u64),
         t => Select::Pid(t as u64),
     };
-    match reap(m, sel, false)? {
-        Some(z) => {
+    let found = match reap(m, sel, false)? {
+        Some(z) => Some((z.pid, procs::wait_status(z.status))),
+        None => job_report(
+            m,
+            sel,
+            options & WUNTRACED != 0,
+            options & WCONTINUED != 0,
+            false,
+        )
+        .map(|(pid, event)| (pid, event.wait_status())),
+    };
+    match found {
+        Some((pid, word)) => {
             if status != 0 {
-                m.copy_out(status, &procs::wait_status(z.status).to_le_bytes())?;
+                m.copy_out(status, &word.to_le_bytes())?;
             }
             write_rusage(m, a.addr(3))?;
-            Ok(z.pid)
+            Ok(pid)
         }
         None if options & WNOHANG != 0 => Ok(0),
         None => wait_more(m, a),
@@ -288,22 +326,26 @@ pub fn waitid(m: &mut Machine, a: &Args) -> SysResult {
         P_PGID => Select::Group(m.os.pgid),
         _ => return Err(Errno::EINVAL),
     };
-    // Only ends are reported (no stops or continues to report).
-    let found = if options & WEXITED != 0 {
-        reap(m, sel, options & WNOWAIT != 0)?
+    let keep = options & WNOWAIT != 0;
+    let ended = if options & WEXITED != 0 {
+        reap(m, sel, keep)?
     } else {
         reap(m, sel, true)?.and(None)
     };
+    let found = match ended {
+        Some(z) => Some((z.pid, procs::child_code(z.status))),
+        None => job_report(
+            m,
+            sel,
+            options & WSTOPPED != 0,
+            options & WCONTINUED != 0,
+            keep,
+        )
+        .map(|(pid, event)| (pid, event.child_code())),
+    };
     let bytes = match found {
-        Some(z) => {
-            let (code, value) = procs::child_code(z.status);
-            siginfo::child(
-                super::signal::SIGCHLD,
-                code,
-                z.pid as u32,
-                UID as u32,
-                value,
-            )
+        Some((pid, (code, value))) => {
+            siginfo::child(super::signal::SIGCHLD, code, pid as u32, UID as u32, value)
         }
         None if options & WNOHANG != 0 => [0; siginfo::SIZE],
         None => return wait_more(m, a),

@@ -52,6 +52,9 @@ impl Proc {
     /// Whether the scheduler may switch to this process at `now` (`running` is the
     /// pid of the running process).
     pub fn runnable(&self, running: u64, now: Instant) -> bool {
+        if self.os.stopped {
+            return false;
+        }
         let has_memory = self.mem.is_some() || self.os.vfork_parent == Some(running);
         if !has_memory {
             return false;
@@ -67,11 +70,81 @@ impl Proc {
 
     /// When a waiting thread of this process stops waiting by itself.
     pub fn wake_time(&self) -> Option<Instant> {
-        if self.mem.is_none() && self.os.vfork_parent.is_none() {
+        if self.os.stopped || self.mem.is_none() && self.os.vfork_parent.is_none() {
             return None;
         }
         wake_time(&self.os.threads, &self.os.signals)
     }
+}
+
+/// A change of a child's run state that its parent's wait reports (job control).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobEvent {
+    /// Stopped by this signal.
+    Stopped(u8),
+    /// Continued by `SIGCONT`.
+    Continued,
+}
+
+impl JobEvent {
+    /// The status word `wait4` reports (`WIFSTOPPED`, `WIFCONTINUED`).
+    pub fn wait_status(self) -> u32 {
+        match self {
+            JobEvent::Stopped(sig) => (sig as u32) << 8 | 0x7f,
+            JobEvent::Continued => 0xffff,
+        }
+    }
+
+    /// `si_code` and `si_status` of the `SIGCHLD` or `waitid` report.
+    pub fn child_code(self) -> (i32, i32) {
+        match self {
+            JobEvent::Stopped(sig) => (siginfo::CLD_STOPPED, sig as i32),
+            JobEvent::Continued => (siginfo::CLD_CONTINUED, signal::SIGCONT as i32),
+        }
+    }
+}
+
+/// Stops the running process with `sig` (the default action of a stop signal):
+/// the parent is told (`SIGCHLD` unless it asked for `SA_NOCLDSTOP`, and its
+/// waits), and another process runs until a `SIGCONT` or `SIGKILL` ([`resume`]).
+pub fn stop(m: &mut Machine, sig: u8) {
+    m.os.stopped = true;
+    m.os.job_event = Some(JobEvent::Stopped(sig));
+    tell_parent(m, m.os.pid, m.os.ppid, JobEvent::Stopped(sig));
+    m.os.threads.request(thread::Switch::Yield);
+    thread::reschedule(m, false);
+}
+
+/// Lets the stopped process `pid` run again, as the generation of `sig` (SIGCONT
+/// or SIGKILL) does on Linux, whatever the signal's disposition or mask. Only a
+/// continue by `SIGCONT` is reported to the parent.
+pub fn resume(m: &mut Machine, pid: u64, sig: u8) {
+    let Some(p) = m.procs.get_mut(pid) else {
+        return;
+    };
+    if !std::mem::take(&mut p.os.stopped) || sig != signal::SIGCONT {
+        return;
+    }
+    p.os.job_event = Some(JobEvent::Continued);
+    let ppid = p.os.ppid;
+    tell_parent(m, pid, ppid, JobEvent::Continued);
+}
+
+/// Reports a stop or continue of `child` to its parent `ppid`, if it is here.
+fn tell_parent(m: &mut Machine, child: u64, ppid: u64, event: JobEvent) {
+    let parent = if m.os.pid == ppid {
+        Some(&mut m.os)
+    } else {
+        m.procs.get_mut(ppid).map(|p| &mut p.os)
+    };
+    if let Some(os) = parent {
+        if os.signals.wants_child_stops() {
+            let (code, value) = event.child_code();
+            let info = siginfo::child(signal::SIGCHLD, code, child as u32, UID as u32, value);
+            signal::send_to(os, info);
+        }
+    }
+    thread::wake_io(m);
 }
 
 /// A process that has ended and that its parent has not waited for yet.

@@ -14,6 +14,11 @@
 //! return through a one-page trampoline (`li a7, 139; ecall`, the bytes of Linux's
 //! `__vdso_rt_sigreturn`, which libgcc's unwinder recognises) mapped on first use.
 //!
+//! Stop signals with the default action stop the process (`procs::stop`: none
+//! of its threads runs, its parent's waits and `SIGCHLD` hear of it) until
+//! `SIGCONT` or `SIGKILL` is generated for it; the first process, which stands
+//! for the emulator and which nothing outside could continue, goes on instead.
+//!
 //! System call restart: the only calls that can be interrupted are the waits
 //! (`nanosleep`, `clock_nanosleep`, `rt_sigsuspend`, `rt_sigtimedwait`, `ppoll`
 //! without descriptors, i.e. `pause`, and the poll family with descriptors, which
@@ -51,11 +56,13 @@ pub const SIGSEGV: u8 = 11;
 pub const SIGPIPE: u8 = 13;
 pub const SIGALRM: u8 = 14;
 pub const SIGCHLD: u8 = 17;
+pub const SIGCONT: u8 = 18;
 pub const SIGSTOP: u8 = 19;
 pub const SIGVTALRM: u8 = 26;
 pub const SIGPROF: u8 = 27;
 pub const SIGSYS: u8 = 31;
 
+const SA_NOCLDSTOP: u64 = 1;
 const SA_NOCLDWAIT: u64 = 2;
 const SA_RESTART: u64 = 0x1000_0000;
 const SA_ONSTACK: u64 = 0x0800_0000;
@@ -86,6 +93,8 @@ const fn bit(sig: u8) -> u64 {
 }
 /// Signals that can be neither blocked nor caught.
 const UNBLOCKABLE: u64 = bit(SIGKILL) | bit(SIGSTOP);
+/// The stop signals: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.
+const STOPS: u64 = bit(SIGSTOP) | bit(20) | bit(21) | bit(22);
 /// Signals the kernel dequeues first (they come from the faulting instruction).
 const SYNCHRONOUS: u64 =
     bit(SIGSEGV) | bit(SIGBUS) | bit(SIGILL) | bit(SIGTRAP) | bit(SIGFPE) | bit(SIGSYS);
@@ -224,6 +233,11 @@ impl Signals {
             .filter(|&sig| ready & bit(sig) != 0)
             .all(|sig| self.actions[sig as usize - 1].flags & SA_RESTART != 0);
         Some(restart)
+    }
+
+    /// Whether a child's stops and continues send `SIGCHLD` (no `SA_NOCLDSTOP`).
+    pub fn wants_child_stops(&self) -> bool {
+        self.actions[SIGCHLD as usize - 1].flags & SA_NOCLDSTOP == 0
     }
 
     /// Whether ended children leave no zombie (`SIGCHLD` ignored explicitly, or
@@ -379,10 +393,9 @@ pub fn dumps_core(sig: u8) -> bool {
     matches!(sig, 3 | 4 | 5 | 6 | 7 | 8 | 11 | 24 | 25 | 31)
 }
 
-/// Whether the default action of `sig` is to do nothing (or to stop, which a lone
-/// process cannot meaningfully do).
+/// Whether the default action of `sig` is to do nothing.
 fn ignored_by_default(sig: u8) -> bool {
-    matches!(sig, 17 | 18 | 19 | 20 | 21 | 22 | 23 | 28)
+    matches!(sig, 17 | 18 | 23 | 28)
 }
 
 fn check_sig(sig: i32) -> Result<u8, Errno> {
@@ -412,6 +425,12 @@ pub fn send_to_thread(m: &mut Machine, info: [u8; siginfo::SIZE], tid: u64) -> b
 fn send_directed(os: &mut super::Os, info: [u8; siginfo::SIZE], tid: Option<u64>) -> bool {
     let s = &mut os.signals;
     let sig = info[siginfo::SIGNO];
+    // A continue cancels the stops waiting for delivery, and a stop the continues.
+    if sig == SIGCONT {
+        s.pending.retain(|p| STOPS & bit(p.sig) == 0);
+    } else if STOPS & bit(sig) != 0 {
+        s.flush(SIGCONT);
+    }
     if s.ignores(sig) && s.mask & bit(sig) == 0 {
         return true;
     }
@@ -485,6 +504,13 @@ pub fn deliver_pending(m: &mut Machine) {
         match act.handler {
             SIG_IGN => continue,
             SIG_DFL if ignored_by_default(sig) => continue,
+            // The first process stands for the emulator, which nothing outside
+            // could continue: it goes on, as if the stop were ignored.
+            SIG_DFL if STOPS & bit(sig) != 0 && m.os.pid == super::PID => continue,
+            SIG_DFL if STOPS & bit(sig) != 0 => {
+                super::procs::stop(m, sig);
+                return;
+            }
             SIG_DFL => {
                 m.os.exit = Some(ExitStatus::Signaled(sig));
                 return;
@@ -747,10 +773,17 @@ fn kill_processes(m: &mut Machine, target: i64, sig: i32) -> SysResult {
     }
     let sig = check_sig(sig)?;
     let info = siginfo::kill(sig, SI_USER, me.0 as u32, super::UID as u32);
+    let mut hits = Vec::new();
     for p in m.procs.others.iter_mut() {
         if hit(p.os.pid, p.os.pgid) {
             send_to(&mut p.os, info);
             super::thread::wake_io_of(&mut p.os.threads);
+            hits.push(p.os.pid);
+        }
+    }
+    if sig == SIGCONT || sig == SIGKILL {
+        for pid in hits {
+            super::procs::resume(m, pid, sig);
         }
     }
     if hit(me.0, me.1) {

@@ -418,7 +418,7 @@ pub fn reschedule(m: &mut Machine, preempt: bool) -> bool {
             .take()
             .or(preempt.then_some(Switch::Yield));
     let Some(request) = request else { return true };
-    if request == Switch::Yield && !others_runnable(m, Instant::now()) {
+    if request == Switch::Yield && !m.os.stopped && !others_runnable(m, Instant::now()) {
         return true;
     }
     if request != Switch::Exit {
@@ -525,9 +525,10 @@ pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
         let q = &mut m.os.threads.queue;
         // The first runnable thread (a wait that timed out is runnable again).
         let signals = &m.os.signals;
+        let stopped = dead || m.os.stopped;
         let ready = q
             .iter()
-            .position(|t| !dead && ready(t, now, signals.pending_for(t.tid)));
+            .position(|t| !stopped && ready(t, now, signals.pending_for(t.tid)));
         if let Some(i) = ready {
             let Some(mut t) = q.remove(i) else {
                 return false;
@@ -585,7 +586,7 @@ pub(super) fn schedule(m: &mut Machine, mut dead: bool) -> bool {
             }
             return true;
         }
-        let own = (!dead)
+        let own = (!stopped)
             .then(|| wake_time(&m.os.threads, &m.os.signals))
             .flatten();
         let next = m
