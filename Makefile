@@ -104,9 +104,10 @@ test-host:
 # The guest corpus, the hand-written assembly tests (tests/asm/*.S), the
 # embedding API (natively and as the composed example components: the plugin host
 # under `wasmtime run`, the edge service under `wasmtime serve`), snapshots, and
-# the Go and Rust programs and a Debian sid userland on every runner.
+# the Go and Rust programs, a Debian sid userland, and polling a pipe on stdin, on
+# every runner.
 e2e: guests userland-guests debian-sysroot
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland --test debian
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland --test debian --test stdin
 
 # tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64;
 # tests/rust for riscv64gc-unknown-linux-gnu, linked by the cross gcc, static and

@@ -186,8 +186,6 @@ impl MemFile {
 }
 
 /// What `file` is ready for (`POLL*` bits), as its Linux `poll` method says.
-/// Stdin is reported readable: neither std nor WASI streams can be asked without
-/// reading, and a guest that then reads simply waits for input.
 pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
     const DEFAULT: u32 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     match &file.kind {
@@ -222,7 +220,7 @@ pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
         }
         Kind::Epoll(_) => 0, // asked of poll.rs, which knows the interest lists
         Kind::Net(s) => s.poll(),
-        Kind::Stdin => POLLIN | POLLRDNORM,
+        Kind::Stdin => host_stdin_readiness(),
         Kind::Stdout | Kind::Stderr | Kind::Sink(_) => POLLOUT | POLLWRNORM,
         Kind::File(_)
         | Kind::Dir { .. }
@@ -254,9 +252,61 @@ pub fn generations(m: &Machine, file: &OpenFile) -> (u64, u64) {
 pub fn wake_time(file: &OpenFile) -> Option<Instant> {
     match &file.kind {
         Kind::Timer(t) => t.next,
-        Kind::Net(_) => Some(super::net::next_look()),
+        Kind::Net(_) | Kind::Stdin => Some(super::net::next_look()),
         _ => None,
     }
+}
+
+/// Whether the host's standard input has something to read (or its end), asked
+/// without reading: the host's `poll` natively; under WASI the stream's pollable.
+#[cfg(unix)]
+fn host_stdin_readiness() -> u32 {
+    #[repr(C)]
+    struct PollFd {
+        fd: i32,
+        events: i16,
+        revents: i16,
+    }
+    extern "C" {
+        fn poll(fds: *mut PollFd, n: u64, timeout: i32) -> i32;
+    }
+    let mut p = PollFd {
+        fd: 0,
+        events: POLLIN as i16,
+        revents: 0,
+    };
+    // SAFETY: `p` is one valid, writable pollfd for the duration of the call, and a
+    // zero timeout makes it return at once.
+    let n = unsafe { poll(&mut p, 1, 0) };
+    let revents = p.revents as u32;
+    match n {
+        // An error: let the guest's read report it.
+        n if n < 0 => POLLIN | POLLRDNORM,
+        0 => 0,
+        _ if revents & (POLLIN | POLLHUP | POLLERR) != 0 => {
+            POLLIN | POLLRDNORM | revents & (POLLHUP | POLLERR)
+        }
+        _ => 0,
+    }
+}
+
+#[cfg(target_os = "wasi")]
+fn host_stdin_readiness() -> u32 {
+    // One handle for the whole run: some hosts (jco's) end the stream when a
+    // handle to it is dropped.
+    thread_local! {
+        static STDIN: wasi::io::streams::InputStream = wasi::cli::stdin::get_stdin();
+    }
+    if STDIN.with(|s| s.subscribe().ready()) {
+        POLLIN | POLLRDNORM
+    } else {
+        0
+    }
+}
+
+#[cfg(not(any(unix, target_os = "wasi")))]
+fn host_stdin_readiness() -> u32 {
+    POLLIN | POLLRDNORM
 }
 
 /// `O_CLOEXEC`/`O_NONBLOCK` creation flags shared by the calls here; anything
