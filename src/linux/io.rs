@@ -241,6 +241,8 @@ pub fn fcntl(m: &mut Machine, a: &Args) -> SysResult {
 
 pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
     const TCGETS: u64 = 0x5401;
+    // `struct termios2` (speeds at the end), which glibc 2.42's tcgetattr asks for.
+    const TCGETS2: u64 = 0x802c_542a;
     const TIOCGWINSZ: u64 = 0x5413;
     const FIONBIO: u64 = 0x5421;
     const FIOCLEX: u64 = 0x5451;
@@ -261,14 +263,17 @@ pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
             };
             Ok(0)
         }
-        TCGETS if file.borrow().is_tty() => {
+        req @ (TCGETS | TCGETS2) if file.borrow().is_tty() => {
             // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO...
-            let mut o = Out::new(36);
+            let mut o = Out::new(if req == TCGETS2 { 44 } else { 36 });
             o.u32(0, 0o2400).u32(4, 0o5).u32(8, 0o277).u32(12, 0o105073);
             o.bytes(
                 17,
                 &[3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22],
             );
+            if req == TCGETS2 {
+                o.u32(36, 38400).u32(40, 38400);
+            }
             m.copy_out(a.addr(2), &o.0)?;
             Ok(0)
         }
