@@ -1010,6 +1010,7 @@ fn write_control(
     };
     let mut out = Vec::new();
     let mut flags = 0;
+    let mut installed = Vec::new();
     let header = |len: usize, ty: i32| {
         let mut b = (len as u64).to_le_bytes().to_vec();
         b.extend(SOL_SOCKET.to_le_bytes());
@@ -1039,6 +1040,7 @@ fn write_control(
         if nums.len() < fds.len() {
             flags |= MSG_CTRUNC;
         }
+        installed.clone_from(&nums);
         if !nums.is_empty() {
             let len = CMSG_HDR + 4 * nums.len();
             let start = out.len();
@@ -1050,7 +1052,13 @@ fn write_control(
         }
     }
     if !out.is_empty() {
-        m.copy_out(h.control, &out)?;
+        if let Err(e) = m.copy_out(h.control, &out) {
+            // Nobody learns of descriptors that were not delivered: close them.
+            for fd in installed {
+                let _ = m.os.fds.close(fd);
+            }
+            return Err(e);
+        }
     }
     Ok((out.len() as u64, flags))
 }
