@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -93,6 +94,9 @@ static void named_stream(void) {
         close(c);
         _exit(ok ? 0 : 1);
     }
+    struct pollfd pf = {srv, POLLIN, 0};
+    int pr = poll(&pf, 1, -1);
+    printf("poll waiting for the client: %d %#x\n", pr, pf.revents);
     struct sockaddr_un peer;
     socklen_t plen = sizeof peer;
     int conn = accept(srv, (struct sockaddr *)&peer, &plen);
@@ -156,7 +160,16 @@ static void abstract_and_autobind(void) {
     result("bind taken abstract name", bind(dup_name, (struct sockaddr *)&a, alen));
     close(dup_name);
     show_poll("fresh connection", conn, POLLIN | POLLOUT);
-    write(c, "ping", 4);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.fd = conn};
+    epoll_ctl(ep, EPOLL_CTL_ADD, conn, &ev);
+    printf("epoll before data: %d\n", epoll_wait(ep, &ev, 1, 0));
+    write(c, "pi", 2);
+    printf("epoll after data: %d", epoll_wait(ep, &ev, 1, 0));
+    printf(", again: %d", epoll_wait(ep, &ev, 1, 0));
+    write(c, "ng", 2);
+    printf(", after more data: %d\n", epoll_wait(ep, &ev, 1, 0));
+    close(ep);
     show_poll("data waiting", conn, POLLIN | POLLOUT);
     result("shutdown SHUT_WR", shutdown(c, SHUT_WR));
     char buf[8];
