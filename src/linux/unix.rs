@@ -19,6 +19,15 @@
 //! socket drops its endpoint, which is what its peer sees as the other end gone
 //! (EOF, EPIPE). Blocking calls park the thread and run again when descriptor
 //! I/O happens anywhere ([`thread::wake_io`]), as pipes do.
+//!
+//! Differences from Linux: a blocking stream send may be short (as pipe writes
+//! are here) instead of waiting to send everything; closing a socket with unread
+//! input does not give its peer ECONNRESET; `SCM_CREDENTIALS` sent are not
+//! checked, and received ones carry the sender's process id and the one uid;
+//! `getdents` shows placeholders as regular files (`stat` knows better); a
+//! FIFO opener interrupted by a signal while waiting keeps counting as a reader
+//! or writer; descriptors in flight that reach themselves (a socket sent over
+//! itself) are never freed, as there is no garbage collector for them.
 
 use super::abi::siginfo;
 use super::fd::{flags::*, next_ino, FileRef, Kind, OpenFile, Pipe, PipeEnd, SharedPipe};
