@@ -627,7 +627,7 @@ fn save_fds(m: &Machine) -> Result<Writer> {
                 fw.u64(pipe_index(end));
                 fw.u8(end.write as u8);
             }
-            Kind::Socket { rx, tx } => {
+            Kind::Fifo { rx, tx } => {
                 fw.u8(11);
                 fw.u64(pipe_index(rx));
                 fw.u64(pipe_index(tx));
@@ -699,6 +699,7 @@ fn save_fds(m: &Machine) -> Result<Writer> {
                 fw.u8(stream);
             }
             Kind::Net(_) => return refuse("network socket"),
+            Kind::Unix(_) => return refuse("unix socket"),
         }
     }
     let mut w = Writer::default();
@@ -1122,7 +1123,7 @@ fn load_fds(s: &mut Reader, m: &mut Machine) -> Result<()> {
             }
             11 => {
                 let (rx, tx) = (s.u64()?, s.u64()?);
-                Kind::Socket {
+                Kind::Fifo {
                     rx: end(rx, false)?,
                     tx: end(tx, true)?,
                 }

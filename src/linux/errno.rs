@@ -68,6 +68,7 @@ errnos! {
     ENOTSOCK = 88, "Socket operation on non-socket";
     EDESTADDRREQ = 89, "Destination address required";
     EMSGSIZE = 90, "Message too long";
+    EPROTOTYPE = 91, "Protocol wrong type for socket";
     ENOPROTOOPT = 92, "Protocol not available";
     EPROTONOSUPPORT = 93, "Protocol not supported";
     ESOCKTNOSUPPORT = 94, "Socket type not supported";
@@ -164,6 +165,7 @@ fn from_host_errno(n: i32) -> Option<Errno> {
         63 => EPERM,
         64 => EPIPE,
         66 => EPROTONOSUPPORT,
+        67 => EPROTOTYPE,
         68 => ERANGE,
         69 => EROFS,
         70 => ESPIPE,
@@ -247,6 +249,7 @@ const ALL: &[Errno] = {
         EILSEQ,
         ENOTSOCK,
         EPROTONOSUPPORT,
+        EPROTOTYPE,
         EOPNOTSUPP,
         EAFNOSUPPORT,
         ECONNREFUSED,

@@ -8,7 +8,7 @@
 //! counted from the clock when someone looks, so nothing runs in the background.
 
 use super::abi::{siginfo, Out, Timespec};
-use super::fd::{flags::*, Kind, OpenFile, PipeEnd};
+use super::fd::{flags::*, Kind, OpenFile};
 use super::poll::bits::*;
 use super::{signal, thread, Args, Errno, SysResult};
 use crate::machine::Machine;
@@ -190,13 +190,10 @@ pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
     const DEFAULT: u32 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     match &file.kind {
         Kind::Pipe(end) => end.poll(),
-        Kind::Socket { rx, tx } => {
-            let mut r = rx.poll() & (POLLIN | POLLRDNORM) | tx.poll() & (POLLOUT | POLLWRNORM);
-            if rx.poll() & POLLHUP != 0 {
-                r |= POLLIN | POLLRDNORM | POLLRDHUP | POLLHUP;
-            }
-            r
+        Kind::Fifo { rx, tx } => {
+            rx.poll() & (POLLIN | POLLRDNORM | POLLHUP) | tx.poll() & (POLLOUT | POLLWRNORM)
         }
+        Kind::Unix(s) => super::unix::poll(s),
         Kind::Event(e) => {
             let mut r = if e.count > 0 { POLLIN } else { 0 };
             if e.count < EVENTFD_MAX {
@@ -238,7 +235,8 @@ pub fn readiness(m: &Machine, file: &OpenFile) -> u32 {
 pub fn generations(m: &Machine, file: &OpenFile) -> (u64, u64) {
     match &file.kind {
         Kind::Pipe(end) => end.generations(),
-        Kind::Socket { rx, tx } => (rx.generations().0, tx.generations().1),
+        Kind::Fifo { rx, tx } => (rx.generations().0, tx.generations().1),
+        Kind::Unix(s) => super::unix::generations(s),
         Kind::Event(e) => e.gens,
         Kind::Timer(t) => (t.total.wrapping_add(t.due(Instant::now()).0), 0),
         Kind::Signal(set) => (m.os.signals.pending_set() & set, 0),
@@ -559,52 +557,6 @@ pub fn memfd_create(m: &mut Machine, a: &Args) -> SysResult {
     let path = format!("/memfd:{} (deleted)", String::from_utf8_lossy(&name));
     let kind = Kind::Mem(MemFile::default());
     install(m, kind, &path, O_RDWR, flags & MFD_CLOEXEC != 0)
-}
-
-/// socketpair(domain, type, protocol, sv): `AF_UNIX` `SOCK_STREAM` only, as two
-/// in-process pipes (no `send`/`recv` flags, no `shutdown`, no descriptor passing).
-pub fn socketpair(m: &mut Machine, a: &Args) -> SysResult {
-    const AF_UNIX: i32 = 1;
-    const SOCK_STREAM: u32 = 1;
-    const SOCK_TYPE_MASK: u32 = 0xf;
-    let (domain, ty, protocol) = (a.int(0), a.u(1) as u32, a.int(2));
-    if domain != AF_UNIX {
-        return Err(Errno::EAFNOSUPPORT);
-    }
-    let (cloexec, status) = creation_flags(ty & !SOCK_TYPE_MASK, 0)?;
-    if ty & SOCK_TYPE_MASK != SOCK_STREAM {
-        return Err(Errno::EOPNOTSUPP);
-    }
-    if protocol != 0 && protocol != AF_UNIX {
-        return Err(Errno::EPROTONOSUPPORT);
-    }
-    let (r1, w1) = PipeEnd::pair();
-    let (r2, w2) = PipeEnd::pair();
-    let a_end = OpenFile::new(
-        Kind::Socket { rx: r1, tx: w2 },
-        "socket:[0]".into(),
-        status | O_RDWR,
-    );
-    let b_end = OpenFile::new(
-        Kind::Socket { rx: r2, tx: w1 },
-        "socket:[0]".into(),
-        status | O_RDWR,
-    );
-    let fa = m.os.fds.insert(a_end, cloexec)?;
-    let fb = match m.os.fds.insert(b_end, cloexec) {
-        Ok(fd) => fd,
-        Err(e) => {
-            let _ = m.os.fds.close(fa);
-            return Err(e);
-        }
-    };
-    let fds = [fa.to_le_bytes(), fb.to_le_bytes()].concat();
-    if let Err(e) = m.copy_out(a.addr(3), &fds) {
-        let _ = m.os.fds.close(fa);
-        let _ = m.os.fds.close(fb);
-        return Err(e);
-    }
-    Ok(0)
 }
 
 /// Whether two regular files are on one filesystem: Linux (since 5.19) copies

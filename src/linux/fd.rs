@@ -5,7 +5,8 @@
 //! descriptors in the component); `/dev/null` and friends and generated `/proc`
 //! files are emulated, and so are pipes; eventfds, timerfds, signalfds, memfds
 //! and epoll instances keep their state here too (their calls are in `event.rs`
-//! and `poll.rs`); network sockets are `net.rs`'s.
+//! and `poll.rs`); network sockets are `net.rs`'s, unix sockets and the FIFO
+//! registry `unix.rs`'s.
 
 use super::Errno;
 use std::cell::RefCell;
@@ -63,11 +64,11 @@ pub enum Kind {
     Bytes(Vec<u8>, u64),
     /// One end of a pipe.
     Pipe(PipeEnd),
-    /// One end of a `socketpair` (two pipes, one each way).
-    Socket {
-        /// The end this socket reads from.
+    /// A named FIFO opened for reading and writing: both ends of its pipe.
+    Fifo {
+        /// The read end.
         rx: PipeEnd,
-        /// The end this socket writes to.
+        /// The write end.
         tx: PipeEnd,
     },
     /// `eventfd2`.
@@ -82,6 +83,8 @@ pub enum Kind {
     Epoll(super::poll::Epoll),
     /// An `AF_INET`/`AF_INET6` socket (`net.rs`).
     Net(super::net::Socket),
+    /// An `AF_UNIX` socket (`unix.rs`).
+    Unix(super::unix::Sock),
     /// Standard output or error kept in memory for an embedder ([`MemoryStdio`]).
     Sink(Sink),
 }
@@ -323,7 +326,8 @@ impl OpenFile {
                 Ok(n)
             }
             Kind::Pipe(end) if !end.write => end.read(buf),
-            Kind::Socket { rx, .. } => rx.read(buf),
+            Kind::Fifo { rx, .. } => rx.read(buf),
+            Kind::Unix(s) => super::unix::read(s, buf),
             Kind::Net(s) => super::net::read(s, buf),
             Kind::Event(e) => e.read(buf),
             Kind::Timer(t) => t.read(buf),
@@ -354,7 +358,8 @@ impl OpenFile {
             Kind::Full => Err(Errno::ENOSPC),
             Kind::Dir { .. } => Err(Errno::EISDIR),
             Kind::Pipe(end) if end.write => end.write(data),
-            Kind::Socket { tx, .. } => tx.write(data),
+            Kind::Fifo { tx, .. } => tx.write(data),
+            Kind::Unix(s) => super::unix::write(s, data),
             Kind::Net(s) => super::net::write(s, data),
             Kind::Event(e) => e.write(data),
             Kind::Mem(f) => f.write(data, self.flags & flags::O_APPEND != 0),
@@ -377,8 +382,9 @@ impl OpenFile {
         matches!(
             self.kind,
             Kind::Pipe(_)
-                | Kind::Socket { .. }
+                | Kind::Fifo { .. }
                 | Kind::Net(_)
+                | Kind::Unix(_)
                 | Kind::Event(_)
                 | Kind::Timer(_)
                 | Kind::Signal(_)

@@ -165,8 +165,8 @@ fn virtual_stat(kind: &Kind) -> FileStat {
                 ..virtual_stat(&Kind::Null)
             }
         }
-        Kind::Socket { .. } | Kind::Net(_) => 0o140777,
-        Kind::Pipe(_) | Kind::Sink(_) => 0o010600,
+        Kind::Unix(_) | Kind::Net(_) => 0o140777,
+        Kind::Pipe(_) | Kind::Fifo { .. } | Kind::Sink(_) => 0o010600,
         Kind::Null | Kind::Zero | Kind::Full | Kind::Random => 0o020666,
         // A terminal is a character device; anything else is shown as a pipe, which
         // makes libc pick full buffering as it would for a redirected stream.
@@ -256,6 +256,9 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
     if fl & O_TMPFILE == O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);
     }
+    if let Some(r) = super::unix::open(m, a, &guest, fl) {
+        return r;
+    }
     let host = m.host_path(&guest);
     let existing = fs::metadata(&host);
     if let Ok(md) = &existing {
@@ -308,13 +311,13 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 #[cfg(unix)]
-fn set_create_mode(o: &mut fs::OpenOptions, mode: u32) {
+pub(super) fn set_create_mode(o: &mut fs::OpenOptions, mode: u32) {
     use std::os::unix::fs::OpenOptionsExt;
     o.mode(mode);
 }
 
 #[cfg(not(unix))]
-fn set_create_mode(_: &mut fs::OpenOptions, _: u32) {}
+pub(super) fn set_create_mode(_: &mut fs::OpenOptions, _: u32) {}
 
 pub fn close(m: &mut Machine, a: &Args) -> SysResult {
     m.os.fds.close(a.int(0))?;
@@ -347,7 +350,14 @@ pub(super) fn stat_path(m: &Machine, dirfd: i32, addr: u64, flags: i32) -> Resul
     } else {
         fs::metadata(&host)?
     };
-    Ok(file_stat(&md, &host))
+    let mut st = file_stat(&md, &host);
+    if let Some(ty) = super::unix::file_type(m, &guest).filter(|_| md.is_file()) {
+        // The placeholder of a socket or FIFO: show what it stands for.
+        st.mode = ty | st.mode & 0o7777;
+        st.size = 0;
+        st.blocks = 0;
+    }
+    Ok(st)
 }
 
 pub(super) fn stat_fd(m: &Machine, fd: i32) -> Result<FileStat, Errno> {
@@ -360,11 +370,15 @@ pub(super) fn stat_fd(m: &Machine, fd: i32) -> Result<FileStat, Errno> {
             Ok(file_stat(&fs::metadata(&host)?, &host))
         }
         k @ (Kind::Pipe(PipeEnd { pipe, .. })
-        | Kind::Socket {
+        | Kind::Fifo {
             rx: PipeEnd { pipe, .. },
             ..
         }) => Ok(FileStat {
             ino: pipe.borrow().ino,
+            ..virtual_stat(k)
+        }),
+        k @ Kind::Unix(s) => Ok(FileStat {
+            ino: super::unix::ino(s),
             ..virtual_stat(k)
         }),
         k => Ok(virtual_stat(k)),
@@ -501,7 +515,7 @@ pub fn mkdirat(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 pub fn unlinkat(m: &mut Machine, a: &Args) -> SysResult {
-    let (_, host) = m.path_arg(a.int(0), a.addr(1))?;
+    let (guest, host) = m.path_arg(a.int(0), a.addr(1))?;
     if a.int(2) & AT_REMOVEDIR != 0 {
         fs::remove_dir(&host)?;
     } else {
@@ -509,14 +523,15 @@ pub fn unlinkat(m: &mut Machine, a: &Args) -> SysResult {
             return Err(Errno::EISDIR);
         }
         fs::remove_file(&host)?;
+        super::unix::forget(m, &guest);
     }
     Ok(0)
 }
 
 pub fn renameat2(m: &mut Machine, a: &Args) -> SysResult {
     const RENAME_NOREPLACE: u64 = 1;
-    let (_, from) = m.path_arg(a.int(0), a.addr(1))?;
-    let (_, to) = m.path_arg(a.int(2), a.addr(3))?;
+    let (guest_from, from) = m.path_arg(a.int(0), a.addr(1))?;
+    let (guest_to, to) = m.path_arg(a.int(2), a.addr(3))?;
     match a.u(4) {
         0 => {}
         RENAME_NOREPLACE if fs::symlink_metadata(&to).is_ok() => return Err(Errno::EEXIST),
@@ -524,6 +539,7 @@ pub fn renameat2(m: &mut Machine, a: &Args) -> SysResult {
         _ => return Err(Errno::EINVAL),
     }
     fs::rename(&from, &to)?;
+    super::unix::rename(m, &guest_from, &guest_to);
     Ok(0)
 }
 

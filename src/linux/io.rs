@@ -246,6 +246,7 @@ pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
     const TIOCGWINSZ: u64 = 0x5413;
     const FIONBIO: u64 = 0x5421;
     const FIOCLEX: u64 = 0x5451;
+    const FIONREAD: u64 = 0x541b;
     let fd = a.int(0);
     let file = m.os.fds.get(fd)?;
     match a.u(1) {
@@ -261,6 +262,15 @@ pub fn ioctl(m: &mut Machine, a: &Args) -> SysResult {
             } else {
                 f.flags & !O_NONBLOCK
             };
+            Ok(0)
+        }
+        FIONREAD if matches!(file.borrow().kind, Kind::Unix(_) | Kind::Pipe(_)) => {
+            let n = match &file.borrow().kind {
+                Kind::Unix(s) => super::unix::pending(s),
+                Kind::Pipe(end) => end.pipe.borrow().data.len(),
+                _ => 0,
+            };
+            m.copy_out(a.addr(2), &(n as u32).to_le_bytes())?;
             Ok(0)
         }
         req @ (TCGETS | TCGETS2) if file.borrow().is_tty() => {
@@ -369,7 +379,7 @@ pub fn fallocate(m: &mut Machine, a: &Args) -> SysResult {
             }
             Ok(0)
         }
-        Kind::Pipe(_) | Kind::Socket { .. } => Err(Errno::ESPIPE),
+        Kind::Pipe(_) | Kind::Fifo { .. } => Err(Errno::ESPIPE),
         Kind::Dir { .. } => Err(Errno::EISDIR),
         _ => Err(Errno::ENODEV),
     }

@@ -4,7 +4,7 @@
 //! [`syscall`] is the one dispatch point: it reads the number and arguments from the
 //! hart, routes to a handler in the subsystem file (`fs`, `xattr`, `io`, `mm`,
 //! `time`, `timer`, `process`, `exec`, `identity`, `privileged`, `signal`,
-//! `thread`, `system`, `poll`, `event`, `net`; the process table is `procs`),
+//! `thread`, `system`, `poll`, `event`, `net`, `unix`; the process table is `procs`),
 //! writes the result (or `-errno`) to `a0`
 //! and does `-strace` logging. Handlers take typed [`Args`] and return
 //! `Result<u64, Errno>`.
@@ -32,6 +32,7 @@ pub mod system;
 pub mod thread;
 mod time;
 mod timer;
+mod unix;
 mod xattr;
 
 pub use errno::Errno;
@@ -361,7 +362,7 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         utimensat => fs::utimensat(m, a),
         symlinkat => fs::symlinkat(m, a),
         linkat => fs::linkat(m, a),
-        mknodat => Err(Errno::EPERM),
+        mknodat => unix::mknodat(m, a),
         statfs | fstatfs => fs::statfs(m, a, s),
         // descriptors and data (io.rs)
         read => io::read(m, a),
@@ -507,24 +508,36 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         timerfd_gettime => event::timerfd_gettime(m, a),
         signalfd4 => event::signalfd4(m, a),
         memfd_create => event::memfd_create(m, a),
-        socketpair => event::socketpair(m, a),
         copy_file_range => event::copy_file_range(m, a),
-        // network sockets (net.rs)
+        // sockets: AF_INET/AF_INET6 (net.rs), AF_UNIX (unix.rs)
         socket => net::socket(m, a),
-        bind => net::bind(m, a),
-        listen => net::listen(m, a),
-        accept => net::accept4(m, a, 0),
-        accept4 => net::accept4(m, a, a.u(3) as u32),
-        connect => net::connect(m, a),
-        sendto => net::sendto(m, a),
-        recvfrom => net::recvfrom(m, a),
-        sendmsg => net::sendmsg(m, a),
-        recvmsg => net::recvmsg(m, a),
-        shutdown => net::shutdown(m, a),
-        getsockname => net::getsockname(m, a),
-        getpeername => net::getpeername(m, a),
-        setsockopt => net::setsockopt(m, a),
-        getsockopt => net::getsockopt(m, a),
+        socketpair => unix::socketpair(m, a),
+        bind => by_family(m, a, unix::bind, net::bind),
+        listen => by_family(m, a, unix::listen, net::listen),
+        accept => by_family(
+            m,
+            a,
+            |m, a| unix::accept4(m, a, 0),
+            |m, a| net::accept4(m, a, 0),
+        ),
+        accept4 => {
+            let flags = a.u(3) as u32;
+            if unix::owns(m, a.int(0)) {
+                unix::accept4(m, a, flags)
+            } else {
+                net::accept4(m, a, flags)
+            }
+        }
+        connect => by_family(m, a, unix::connect, net::connect),
+        sendto => by_family(m, a, unix::sendto, net::sendto),
+        recvfrom => by_family(m, a, unix::recvfrom, net::recvfrom),
+        sendmsg => by_family(m, a, unix::sendmsg, net::sendmsg),
+        recvmsg => by_family(m, a, unix::recvmsg, net::recvmsg),
+        shutdown => by_family(m, a, unix::shutdown, net::shutdown),
+        getsockname => by_family(m, a, unix::getsockname, net::getsockname),
+        getpeername => by_family(m, a, unix::getpeername, net::getpeername),
+        setsockopt => by_family(m, a, unix::setsockopt, net::setsockopt),
+        getsockopt => by_family(m, a, unix::getsockopt, net::getsockopt),
         // threads (thread.rs)
         set_tid_address => thread::set_tid_address(m, a),
         set_robust_list => Ok(0),
@@ -542,6 +555,18 @@ fn dispatch(m: &mut Machine, s: Sysno, a: &Args) -> SysResult {
         _ => Err(Errno::ENOSYS),
     }
 }
+
+/// A socket call on the descriptor in argument 0: `unix` serves `AF_UNIX`
+/// sockets, `net` the rest (and answers ENOTSOCK/EBADF for non-sockets).
+fn by_family(m: &mut Machine, a: &Args, unix: Handler, net: Handler) -> SysResult {
+    if unix::owns(m, a.int(0)) {
+        unix(m, a)
+    } else {
+        net(m, a)
+    }
+}
+
+type Handler = fn(&mut Machine, &Args) -> SysResult;
 
 #[cfg(test)]
 mod tests;

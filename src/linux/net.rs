@@ -1,7 +1,8 @@
 //! Network sockets: `socket`, `bind`, `listen`, `accept4`, `connect`,
 //! `sendto`/`recvfrom`, `sendmsg`/`recvmsg`, `shutdown`, `getsockname`,
 //! `getpeername`, `setsockopt`/`getsockopt` for `AF_INET` and `AF_INET6`, TCP
-//! and UDP. `AF_UNIX` exists only as `socketpair` (see `event.rs`).
+//! and UDP. `AF_UNIX` sockets are `unix.rs`'s: `socket()` hands them over, and
+//! the dispatcher sends calls on their descriptors there.
 //!
 //! Each guest socket owns a host socket (socket2: the kernel's natively,
 //! wasi-libc's over `wasi:sockets` in the component), created at `socket()` and
@@ -18,8 +19,7 @@
 //! Edge-triggered epoll sees a socket change whenever the guest has tried to
 //! receive or send since the last report, and when input or output appears
 //! (Linux also reports more data arriving on a socket that already had some). Options the host cannot apply are remembered and read back as
-//! set. Not done: named `AF_UNIX` sockets, `connect(AF_UNSPEC)`, ancillary
-//! data, `SO_RCVTIMEO`/`SO_SNDTIMEO` enforcement, out-of-band data.
+//! set. Not done: `connect(AF_UNSPEC)`, ancillary data on these families, `SO_RCVTIMEO`/`SO_SNDTIMEO` enforcement, out-of-band data.
 
 use super::abi::{siginfo, In, Out};
 use super::fd::{flags::*, Kind, OpenFile};
@@ -69,7 +69,7 @@ const IPV6_V6ONLY: i32 = 26;
 const MAX_DATAGRAM: usize = 65536;
 /// Most bytes one call moves through the emulator's buffer: a stream transfer
 /// may be short, so bigger ones are shortened (a datagram cannot be that big).
-const MAX_CHUNK: u64 = 1 << 20;
+pub(super) const MAX_CHUNK: u64 = 1 << 20;
 /// `struct sockaddr_storage`: the largest address a guest may pass.
 const SOCKADDR_MAX: u64 = 128;
 
@@ -429,7 +429,6 @@ fn with_socket<T>(
     let flags = file.flags;
     match &mut file.kind {
         Kind::Net(s) => f(s, flags),
-        Kind::Socket { .. } => Err(Errno::EOPNOTSUPP),
         _ => Err(Errno::ENOTSOCK),
     }
 }
@@ -518,7 +517,12 @@ fn sockaddr_bytes(sa: SocketAddr) -> Vec<u8> {
 
 /// Writes an address for the guest: as much as `*len_ptr` allows, then its
 /// real length to `*len_ptr` (a null `addr` writes nothing).
-fn write_sockaddr(m: &mut Machine, addr: u64, len_ptr: u64, bytes: &[u8]) -> Result<(), Errno> {
+pub(super) fn write_sockaddr(
+    m: &mut Machine,
+    addr: u64,
+    len_ptr: u64,
+    bytes: &[u8],
+) -> Result<(), Errno> {
     if addr == 0 {
         return Ok(());
     }
@@ -529,7 +533,7 @@ fn write_sockaddr(m: &mut Machine, addr: u64, len_ptr: u64, bytes: &[u8]) -> Res
 }
 
 /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` in a type or `accept4` flags: (cloexec, status flags).
-fn sock_flags(flags: u32) -> Result<(bool, u32), Errno> {
+pub(super) fn sock_flags(flags: u32) -> Result<(bool, u32), Errno> {
     if flags & !(O_NONBLOCK | O_CLOEXEC) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -546,6 +550,7 @@ pub fn socket(m: &mut Machine, a: &Args) -> SysResult {
     let (family, ty, protocol) = (a.u(0), a.u(1) as u32, a.int(2));
     let (cloexec, status) = sock_flags(ty & !SOCK_TYPE_MASK)?;
     let domain = match family {
+        1 => return super::unix::socket(m, a),
         2 => Domain::IPV4,
         10 => Domain::IPV6,
         _ => return Err(Errno::EAFNOSUPPORT),
@@ -745,21 +750,25 @@ pub fn sendto(m: &mut Machine, a: &Args) -> SysResult {
 }
 
 /// A guest `struct msghdr` (riscv64 layout).
-struct MsgHdr {
-    name: u64,
-    namelen: u64,
-    iov: Vec<(u64, u64)>,
+pub(super) struct MsgHdr {
+    pub name: u64,
+    pub namelen: u64,
+    pub iov: Vec<(u64, u64)>,
+    pub control: u64,
+    pub controllen: u64,
 }
 
 const MSGHDR_SIZE: u64 = 56;
 
-fn read_msghdr(m: &Machine, addr: u64) -> Result<MsgHdr, Errno> {
+pub(super) fn read_msghdr(m: &Machine, addr: u64) -> Result<MsgHdr, Errno> {
     let b = m.copy_in(addr, MSGHDR_SIZE)?;
     let b = In(&b);
     Ok(MsgHdr {
         name: b.u64(0),
         namelen: b.u32(8) as u64,
         iov: m.read_iovecs(b.u64(16), b.u64(24))?,
+        control: b.u64(32),
+        controllen: b.u64(40),
     })
 }
 

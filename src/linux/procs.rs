@@ -168,6 +168,8 @@ pub struct Procs {
     next_id: u64,
     /// A deadlock ended the emulator: no process is ended by itself any more.
     pub halted: bool,
+    /// Unix socket names and FIFOs, which all processes share.
+    pub unix: super::unix::Registry,
 }
 
 impl Procs {
