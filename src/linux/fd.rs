@@ -283,6 +283,14 @@ pub struct OpenFile {
     pub flags: u32,
 }
 
+/// Writes `data` to the host's standard output, unbuffered.
+fn write_stdout(data: &[u8]) -> Result<usize, Errno> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(data)?;
+    out.flush()?;
+    Ok(data.len())
+}
+
 /// Shared handle to an open file description.
 pub type FileRef = Rc<RefCell<OpenFile>>;
 
@@ -343,12 +351,7 @@ impl OpenFile {
             return Err(Errno::EBADF);
         }
         match &mut self.kind {
-            Kind::Stdout => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(data)?;
-                out.flush()?;
-                Ok(data.len())
-            }
+            Kind::Stdout => write_stdout(data),
             Kind::Stderr => {
                 std::io::stderr().write_all(data)?;
                 Ok(data.len())
@@ -370,6 +373,11 @@ impl OpenFile {
                 }
                 sink.extend_from_slice(data);
                 Ok(data.len())
+            }
+            // A terminal opened for writing (`/dev/tty`): what is written appears
+            // where the program's output does, on the same terminal.
+            Kind::Stdin if super::fs::is_tty(&Kind::Stdin) && super::fs::is_tty(&Kind::Stdout) => {
+                write_stdout(data)
             }
             Kind::Stdin | Kind::Bytes(..) | Kind::Pipe(_) => Err(Errno::EBADF),
             Kind::Timer(_) | Kind::Signal(_) | Kind::Epoll(_) => Err(Errno::EINVAL),

@@ -247,6 +247,19 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
         // A file or directory opens again by its path: its own offset and mode.
         guest = f.borrow().path.clone();
     }
+    if guest == "/dev/tty" {
+        // The controlling terminal: the one the host's stdin (or stdout) is, as
+        // the host's own /dev/tty is not reachable through WASI.
+        let kind = match () {
+            _ if is_tty(&Kind::Stdin) => Kind::Stdin,
+            _ if is_tty(&Kind::Stdout) => Kind::Stdout,
+            _ => return Err(Errno::ENXIO),
+        };
+        return Ok(m
+            .os
+            .fds
+            .insert(OpenFile::new(kind, guest, status), cloexec)? as u64);
+    }
     if let Some(kind) = open_virtual(m, &guest) {
         return Ok(m
             .os
