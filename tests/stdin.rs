@@ -40,7 +40,11 @@ fn drive(mut cmd: Command, after: &str, input: &str) -> String {
 
 fn guest(name: &str) -> String {
     let guest = Path::new(ROOT).join("build/guests").join(name);
-    assert!(guest.exists(), "{} is missing: run make guests", guest.display());
+    assert!(
+        guest.exists(),
+        "{} is missing: run make guests",
+        guest.display()
+    );
     guest.display().to_string()
 }
 

@@ -221,6 +221,13 @@ fn fd_link(m: &Machine, guest: &str) -> Option<i32> {
     n.parse().ok()
 }
 
+/// Whether `guest` names the directory of the process's descriptors.
+fn is_fd_dir(m: &Machine, guest: &str) -> bool {
+    let guest = guest.trim_end_matches('/');
+    matches!(guest, "/dev/fd" | "/proc/self/fd" | "/proc/thread-self/fd")
+        || guest == format!("/proc/{}/fd", m.os.pid)
+}
+
 /// Emulated device and `/proc` files: `Some` if `guest` names one.
 fn open_virtual(m: &Machine, guest: &str) -> Option<Kind> {
     Some(match guest {
@@ -265,6 +272,26 @@ pub fn openat(m: &mut Machine, a: &Args) -> SysResult {
             .os
             .fds
             .insert(OpenFile::new(kind, guest, status), cloexec)? as u64);
+    }
+    if is_fd_dir(m, &guest) {
+        // The guest's descriptors, not the host's (the emulator's own /proc),
+        // this directory's own included.
+        let kind = Kind::Dir {
+            entries: None,
+            pos: 0,
+        };
+        let dir = OpenFile::new(kind, guest, status);
+        let new = m.os.fds.insert(dir.clone(), cloexec)?;
+        let mut entries = vec![(".".to_string(), 4, 1), ("..".to_string(), 4, 2)];
+        entries.extend(
+            m.os.fds
+                .iter()
+                .map(|(fd, _)| (fd.to_string(), 10, 3 + fd as u64)),
+        );
+        if let Kind::Dir { entries: e, .. } = &mut dir.borrow_mut().kind {
+            *e = Some(entries);
+        }
+        return Ok(new as u64);
     }
     if fl & O_TMPFILE == O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);

@@ -435,3 +435,36 @@ fn process_vm_copies_within_the_process() {
     iov(m, SCRATCH + 0x120, 0x1000, 7);
     assert_eq!(call(m, process_vm_readv, &args), Err(Errno::EFAULT));
 }
+
+/// `/proc/self/fd` lists the guest's descriptors (qemu-user lists its own), and
+/// `/dev/fd/N` opens what descriptor N is.
+#[test]
+fn descriptor_directory_lists_the_guest_descriptors() {
+    use Sysno::*;
+    let m = &mut machine();
+    let cwd = fs::AT_FDCWD as u64;
+    m.copy_out(SCRATCH, b"/dev/null\0").unwrap();
+    let null = call(m, openat, &[cwd, SCRATCH, 0, 0]).unwrap();
+    assert_eq!(null, 3);
+    m.copy_out(SCRATCH, b"/proc/self/fd/\0").unwrap();
+    let dir = call(m, openat, &[cwd, SCRATCH, 0o200000, 0]).unwrap();
+    let buf = SCRATCH + 0x1000;
+    let n = call(m, getdents64, &[dir, buf, 4096]).unwrap();
+    let bytes = m.copy_in(buf, n).unwrap();
+    let mut names = Vec::new();
+    let mut off = 0;
+    while off < bytes.len() {
+        let reclen = u16::from_le_bytes([bytes[off + 16], bytes[off + 17]]) as usize;
+        let name = &bytes[off + 19..off + reclen];
+        let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+        names.push(String::from_utf8_lossy(&name[..end]).into_owned());
+        off += reclen;
+    }
+    assert_eq!(names, [".", "..", "0", "1", "2", "3", "4"]);
+    // /dev/fd/3 is /dev/null again: it reads end of file.
+    m.copy_out(SCRATCH, b"/dev/fd/3\0").unwrap();
+    let again = call(m, openat, &[cwd, SCRATCH, 0, 0]).unwrap();
+    assert_eq!(call(m, read, &[again, buf, 16]), Ok(0));
+    m.copy_out(SCRATCH, b"/dev/fd/77\0").unwrap();
+    assert_eq!(call(m, openat, &[cwd, SCRATCH, 0, 0]), Err(Errno::ENOENT));
+}
