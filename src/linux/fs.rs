@@ -201,19 +201,13 @@ pub(super) fn is_tty(kind: &Kind) -> bool {
 /// `/dev/stderr` (links to fds 0, 1, 2). Bash's process substitution hands such
 /// paths (`/dev/fd/63`) to the commands it runs.
 fn fd_link(m: &Machine, guest: &str) -> Option<i32> {
-    let own = format!("/proc/{}/fd/", m.os.pid);
     let n = match guest {
         "/dev/stdin" => "0",
         "/dev/stdout" => "1",
         "/dev/stderr" => "2",
-        _ => [
-            "/dev/fd/",
-            "/proc/self/fd/",
-            "/proc/thread-self/fd/",
-            own.as_str(),
-        ]
-        .iter()
-        .find_map(|prefix| guest.strip_prefix(prefix))?,
+        _ => guest
+            .strip_prefix("/dev/fd/")
+            .or_else(|| super::procfs::own(m, guest)?.strip_prefix("fd/"))?,
     };
     if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -224,8 +218,7 @@ fn fd_link(m: &Machine, guest: &str) -> Option<i32> {
 /// Whether `guest` names the directory of the process's descriptors.
 fn is_fd_dir(m: &Machine, guest: &str) -> bool {
     let guest = guest.trim_end_matches('/');
-    matches!(guest, "/dev/fd" | "/proc/self/fd" | "/proc/thread-self/fd")
-        || guest == format!("/proc/{}/fd", m.os.pid)
+    guest == "/dev/fd" || super::procfs::own(m, guest) == Some("fd")
 }
 
 /// Emulated device and `/proc` files: `Some` if `guest` names one.

@@ -4,7 +4,7 @@
 
 use super::abi::siginfo;
 use super::abi::Out;
-use super::fd::{self, flags::*, Kind, OpenFile, PipeEnd, PIPE_CAPACITY};
+use super::fd::{self, flags::*, FileRef, Kind, OpenFile, PipeEnd, PIPE_CAPACITY};
 use super::{signal, thread, Args, Errno, SysResult, UID};
 use crate::machine::Machine;
 
@@ -100,18 +100,30 @@ pub fn pipe2(m: &mut Machine, a: &Args) -> SysResult {
     let (r, w) = PipeEnd::pair();
     let read_end = OpenFile::new(Kind::Pipe(r), "pipe:[0]".into(), status);
     let write_end = OpenFile::new(Kind::Pipe(w), "pipe:[0]".into(), status | O_WRONLY);
-    let rfd = m.os.fds.insert(read_end, cloexec)?;
-    let wfd = match m.os.fds.insert(write_end, cloexec) {
+    insert_pair(m, [read_end, write_end], cloexec, a.addr(0))
+}
+
+/// Installs two new descriptions (`pipe2`, `socketpair`) and writes their
+/// descriptors as `int[2]` at `addr`; on any failure neither stays open.
+pub(super) fn insert_pair(
+    m: &mut Machine,
+    files: [FileRef; 2],
+    cloexec: bool,
+    addr: u64,
+) -> SysResult {
+    let [x, y] = files;
+    let fx = m.os.fds.insert(x, cloexec)?;
+    let fy = match m.os.fds.insert(y, cloexec) {
         Ok(fd) => fd,
         Err(e) => {
-            let _ = m.os.fds.close(rfd);
+            let _ = m.os.fds.close(fx);
             return Err(e);
         }
     };
-    let fds = [rfd.to_le_bytes(), wfd.to_le_bytes()].concat();
-    if let Err(e) = m.copy_out(a.addr(0), &fds) {
-        let _ = m.os.fds.close(rfd);
-        let _ = m.os.fds.close(wfd);
+    let fds = [fx.to_le_bytes(), fy.to_le_bytes()].concat();
+    if let Err(e) = m.copy_out(addr, &fds) {
+        let _ = m.os.fds.close(fx);
+        let _ = m.os.fds.close(fy);
         return Err(e);
     }
     Ok(0)

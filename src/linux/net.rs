@@ -758,6 +758,15 @@ pub(super) struct MsgHdr {
     pub controllen: u64,
 }
 
+impl MsgHdr {
+    /// Bytes the iovecs can take.
+    pub fn room(&self) -> u64 {
+        self.iov
+            .iter()
+            .fold(0u64, |t, (_, len)| t.saturating_add(*len))
+    }
+}
+
 const MSGHDR_SIZE: u64 = 56;
 
 pub(super) fn read_msghdr(m: &Machine, addr: u64) -> Result<MsgHdr, Errno> {
@@ -788,10 +797,7 @@ pub fn sendmsg(m: &mut Machine, a: &Args) -> SysResult {
 pub fn recvmsg(m: &mut Machine, a: &Args) -> SysResult {
     let (msg, flags) = (a.addr(1), a.u(2) as u32);
     let h = read_msghdr(m, msg)?;
-    let total = h
-        .iov
-        .iter()
-        .fold(0u64, |t, (_, len)| t.saturating_add(*len));
+    let total = h.room();
     receive(m, a, total, flags, |m, data, size, from| {
         let mut rest = data;
         for (base, len) in &h.iov {

@@ -9,11 +9,7 @@ use std::fmt::Write;
 
 /// The contents of the `/proc` file at `guest`, if MVVM generates it.
 pub fn open(m: &Machine, guest: &str) -> Option<Vec<u8>> {
-    let own = format!("/proc/{}/", m.os.pid);
-    let path = guest
-        .strip_prefix("/proc/self/")
-        .or_else(|| guest.strip_prefix("/proc/thread-self/"))
-        .or_else(|| guest.strip_prefix(own.as_str()))
+    let path = own(m, guest)
         .map(|rest| format!("self/{rest}"))
         .or_else(|| guest.strip_prefix("/proc/").map(str::to_string))?;
     let nul_list = |items: &[Vec<u8>]| {
@@ -43,6 +39,15 @@ pub fn open(m: &Machine, guest: &str) -> Option<Vec<u8>> {
         "meminfo" => meminfo(m).into_bytes(),
         _ => return None,
     })
+}
+
+/// What follows `/proc/self/`, `/proc/thread-self/` or `/proc/<own pid>/` in
+/// `guest` (without the slash when `guest` names that directory itself).
+pub(super) fn own<'a>(m: &Machine, guest: &'a str) -> Option<&'a str> {
+    let rest = guest.strip_prefix("/proc/")?;
+    let (dir, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    let mine = dir == "self" || dir == "thread-self" || dir.parse() == Ok(m.os.pid);
+    mine.then_some(rest)
 }
 
 fn comm(m: &Machine) -> String {

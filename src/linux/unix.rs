@@ -281,9 +281,13 @@ fn sock_of(m: &Machine, fd: i32) -> Result<(Sock, u32), Errno> {
 }
 
 fn install(m: &mut Machine, s: Sock, status: u32, cloexec: bool) -> Result<i32, Errno> {
+    m.os.fds.insert(description(s, status), cloexec)
+}
+
+/// An open file description of socket `s`.
+fn description(s: Sock, status: u32) -> FileRef {
     let path = format!("socket:[{}]", s.borrow().ino);
-    let file = OpenFile::new(Kind::Unix(s), path, status | O_RDWR);
-    m.os.fds.insert(file, cloexec)
+    OpenFile::new(Kind::Unix(s), path, status | O_RDWR)
 }
 
 /// The socket type of a `socket`/`socketpair` type argument.
@@ -328,21 +332,8 @@ pub fn socketpair(m: &mut Machine, a: &Args) -> SysResult {
         e.connected = ty != SOCK_DGRAM;
         e.peer_cred = Some(cred);
     }
-    let fx = install(m, x, status, cloexec)?;
-    let fy = match install(m, y, status, cloexec) {
-        Ok(fd) => fd,
-        Err(e) => {
-            let _ = m.os.fds.close(fx);
-            return Err(e);
-        }
-    };
-    let fds = [fx.to_le_bytes(), fy.to_le_bytes()].concat();
-    if let Err(e) = m.copy_out(a.addr(3), &fds) {
-        let _ = m.os.fds.close(fx);
-        let _ = m.os.fds.close(fy);
-        return Err(e);
-    }
-    Ok(0)
+    let files = [description(x, status), description(y, status)];
+    super::io::insert_pair(m, files, cloexec, a.addr(3))
 }
 
 /// A guest `sockaddr_un`.
@@ -968,10 +959,7 @@ fn receive(m: &mut Machine, a: &Args, len: u64, flags: u32) -> Result<Option<(Go
 pub fn recvmsg(m: &mut Machine, a: &Args) -> SysResult {
     let (msg, flags) = (a.addr(1), a.u(2) as u32);
     let h = read_msghdr(m, msg)?;
-    let total = h
-        .iov
-        .iter()
-        .fold(0u64, |t, (_, len)| t.saturating_add(*len));
+    let total = h.room();
     let Some((got, ty)) = receive(m, a, total, flags)? else {
         return Ok(a.u(0));
     };
