@@ -5,8 +5,9 @@
 //! A generated module imports the component's memory (aliased by the host) and the
 //! shared funcref table, and exports one function per region, `f0`, of type
 //! `(state: i32, entry: i32) -> i32`:
-//! - `state` is the component address of the [`Hart`]; registers are read at entry
-//!   and written back at every exit, `pc` and `instret` are written at exits;
+//! - `state` is the component address of the [`Hart`]; registers (integer and FP)
+//!   are read at entry and written back at every exit, `pc` and `instret` are
+//!   written at exits; `fflags` is read and raised in place;
 //! - `entry` is the index, in the region's layout, of the block to start at;
 //! - the result is an exit word: an [`Exit`] reason in the low 8 bits and, above
 //!   them, the number of loop iterations (back edges) taken, at most [`FUEL`].
@@ -25,6 +26,12 @@ pub const REGION_EXPORT: &str = "f0";
 
 /// Offset of `x[0]` in [`Hart`] (register `r` is at `X + 8 * r`).
 pub const X: u64 = offset_of!(Hart, x) as u64;
+/// Offset of `f[0]` in [`Hart`] (FP register `r` is at `F + 8 * r`).
+pub const F: u64 = offset_of!(Hart, f) as u64;
+/// Offset of the accrued FP exception flags (a byte) in [`Hart`].
+pub const FFLAGS: u64 = offset_of!(Hart, fflags) as u64;
+/// Offset of the dynamic rounding mode (a byte) in [`Hart`].
+pub const FRM: u64 = offset_of!(Hart, frm) as u64;
 /// Offset of the pc in [`Hart`].
 pub const PC: u64 = offset_of!(Hart, pc) as u64;
 /// Offset of the retired-instruction counter in [`Hart`].

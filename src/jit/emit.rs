@@ -57,6 +57,15 @@ const ITERS: u32 = 36;
 const ICOUNT: u32 = 37;
 /// Scratch i64 for lowerings (an indirect jump target).
 pub const TMP: u32 = 38;
+/// A second scratch i64.
+pub const TMP2: u32 = 39;
+const FIRST_FREG: u32 = 40; // f_r lives in local FIRST_FREG + r, r in 0..=31
+/// Scratch f64 locals for the FP lowerings: `FTMP + k`, k < [`FTMPS`].
+pub const FTMP: u32 = FIRST_FREG + 32;
+/// How many scratch f64 locals there are.
+pub const FTMPS: u32 = 10;
+/// Scratch i32 (flags being raised).
+pub const TMP32: u32 = FTMP + FTMPS;
 
 /// Most return sites an indirect jump compares its target with before it leaves.
 const MAX_RETURN_SITES: usize = 8;
@@ -83,6 +92,10 @@ pub struct Emitter<'r> {
     used: u32,
     /// Registers written (bit r), which are stored at exit.
     written: u32,
+    /// FP registers read or written (bit r), loaded at entry.
+    fused: u32,
+    /// FP registers written (bit r), stored at exit.
+    fwritten: u32,
     /// The address checks of the block being emitted ([`plan_checks`]).
     checks: Vec<Option<Span>>,
     /// Index in its block of the instruction being lowered.
@@ -156,7 +169,9 @@ pub struct Access {
     pub op: fn(MemArg) -> Instruction<'static>,
 }
 
-fn memarg(offset: u64) -> MemArg {
+/// A memory argument at `offset`, with no alignment promised (guest accesses need not
+/// be aligned).
+pub fn memarg(offset: u64) -> MemArg {
     MemArg {
         offset,
         align: 0,
@@ -202,6 +217,48 @@ impl<'r> Emitter<'r> {
         self
     }
 
+    /// Pushes FP register `r`'s raw bits, as an f64 (moves keep NaN payloads).
+    pub fn fget(&mut self, r: u8) -> &mut Self {
+        let r = r & 31;
+        self.fused |= 1 << r;
+        self.ins().local_get(FIRST_FREG + r as u32);
+        self
+    }
+
+    /// Pops an f64 into FP register `r`.
+    pub fn fset(&mut self, r: u8) -> &mut Self {
+        let r = r & 31;
+        self.fused |= 1 << r;
+        self.fwritten |= 1 << r;
+        self.ins().local_set(FIRST_FREG + r as u32);
+        self
+    }
+
+    /// Pushes the hart's `fflags` byte (an i32).
+    pub fn fflags(&mut self) -> &mut Self {
+        self.ins().local_get(STATE).i32_load8_u(memarg(abi::FFLAGS));
+        self
+    }
+
+    /// ORs the i32 on the stack into the hart's `fflags`.
+    pub fn raise(&mut self) -> &mut Self {
+        self.ins().local_set(TMP32);
+        self.ins()
+            .local_get(STATE)
+            .local_get(STATE)
+            .i32_load8_u(memarg(abi::FFLAGS))
+            .local_get(TMP32)
+            .i32_or()
+            .i32_store8(memarg(abi::FFLAGS));
+        self
+    }
+
+    /// Pushes the hart's dynamic rounding mode `frm` (an i32).
+    pub fn frm(&mut self) -> &mut Self {
+        self.ins().local_get(STATE).i32_load8_u(memarg(abi::FRM));
+        self
+    }
+
     /// Pushes an i64 constant.
     pub fn imm(&mut self, v: i64) -> &mut Self {
         self.ins().i64_const(v);
@@ -233,6 +290,17 @@ impl<'r> Emitter<'r> {
             s.if_(bt);
         });
         then(self);
+        self.end();
+    }
+
+    /// `if`/`else` on the i32 condition on the stack.
+    pub fn if_else(&mut self, then: impl FnOnce(&mut Self), otherwise: impl FnOnce(&mut Self)) {
+        self.open(Label::If, |s, bt| {
+            s.if_(bt);
+        });
+        then(self);
+        self.ins().else_();
+        otherwise(self);
         self.end();
     }
 
@@ -342,6 +410,13 @@ impl<'r> Emitter<'r> {
         self.if_then(|e| e.exit_to(Exit::Slow, pc));
     }
 
+    /// Checks the access of `insn` at `pc` as planned, then pushes the component
+    /// address it reaches (for a lowering to load or store through).
+    pub fn address(&mut self, insn: &Insn, pc: u64) {
+        self.check(insn, pc);
+        self.host_address(insn);
+    }
+
     /// Pushes the component address of `rs1 + imm` (inside the window: checked).
     fn host_address(&mut self, insn: &Insn) {
         self.get(insn.rs1);
@@ -355,28 +430,29 @@ impl<'r> Emitter<'r> {
 
     /// `rd = load(rs1 + imm)`.
     pub fn load(&mut self, insn: &Insn, pc: u64, access: Access) {
-        self.check(insn, pc);
-        self.host_address(insn);
+        self.address(insn, pc);
         self.op((access.op)(memarg(0)));
         self.set(insn.rd);
     }
 
     /// `store(rs1 + imm, rs2)`.
     pub fn store(&mut self, insn: &Insn, pc: u64, access: Access) {
-        self.check(insn, pc);
-        self.host_address(insn);
+        self.address(insn, pc);
         self.get(insn.rs2);
         self.op((access.op)(memarg(0)));
     }
 }
 
 /// Locals after the two parameters: x1..x31, then the temporaries (see the consts).
-fn locals() -> [(u32, ValType); 4] {
+fn locals() -> [(u32, ValType); 7] {
     [
-        (31, ValType::I64), // x1..x31
-        (2, ValType::I64),  // ADDR, PC_OUT
-        (2, ValType::I32),  // CODE_OUT, ITERS
-        (2, ValType::I64),  // ICOUNT, TMP
+        (31, ValType::I64),    // x1..x31
+        (2, ValType::I64),     // ADDR, PC_OUT
+        (2, ValType::I32),     // CODE_OUT, ITERS
+        (3, ValType::I64),     // ICOUNT, TMP, TMP2
+        (32, ValType::F64),    // f0..f31
+        (FTMPS, ValType::F64), // FTMP..
+        (1, ValType::I32),     // TMP32
     ]
 }
 
@@ -403,6 +479,8 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         block: 0,
         used: 0,
         written: 0,
+        fused: 0,
+        fwritten: 0,
         checks: Vec::new(),
         index: 0,
     };
@@ -458,6 +536,13 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
                 .local_set(FIRST_REG + r);
         }
     }
+    for r in 0..32u32 {
+        if e.fused & (1 << r) != 0 {
+            s.local_get(STATE)
+                .f64_load(memarg(abi::F + 8 * r as u64))
+                .local_set(FIRST_FREG + r);
+        }
+    }
     f.raw(e.body.iter().copied());
     let mut s = f.instructions();
     for r in 1..32u32 {
@@ -465,6 +550,13 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
             s.local_get(STATE)
                 .local_get(FIRST_REG + r)
                 .i64_store(memarg(abi::X + 8 * r as u64));
+        }
+    }
+    for r in 0..32u32 {
+        if e.fwritten & (1 << r) != 0 {
+            s.local_get(STATE)
+                .local_get(FIRST_FREG + r)
+                .f64_store(memarg(abi::F + 8 * r as u64));
         }
     }
     s.local_get(STATE)

@@ -9,6 +9,7 @@
 //! `Syscall` for `ecall`).
 
 use super::emit::{Access, Emitter, Instruction as W, Lowering, TMP};
+use super::fp::{self, Cmp, Fp, Int, Prec};
 use crate::isa::{Insn, Opcode};
 
 /// How an instruction becomes wasm.
@@ -66,6 +67,8 @@ enum Shape {
     MulHigh { op: W<'static>, rs2_unsigned: bool },
     /// Nothing to do (`fence`: MVVM is sequentially consistent).
     Nop,
+    /// F and D, lowered by [`fp`].
+    Fp(Fp),
 }
 
 const fn access(size: u32, op: fn(wasm_encoder::MemArg) -> W<'static>) -> Access {
@@ -194,7 +197,76 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Jal => S::Jal,
         O::Jalr => S::Jalr,
         O::Fence => S::Nop,
+        // ---- F and D (fp.rs; specials and other rounding modes leave) -------------------
+        O::Flw => S::Fp(Fp::Load(Prec::S)),
+        O::Fld => S::Fp(Fp::Load(Prec::D)),
+        O::Fsw => S::Fp(Fp::Store(Prec::S)),
+        O::Fsd => S::Fp(Fp::Store(Prec::D)),
+        O::FaddS => S::Fp(Fp::Add(Prec::S)),
+        O::FaddD => S::Fp(Fp::Add(Prec::D)),
+        O::FsubS => S::Fp(Fp::Sub(Prec::S)),
+        O::FsubD => S::Fp(Fp::Sub(Prec::D)),
+        O::FmulS => S::Fp(Fp::Mul(Prec::S)),
+        O::FmulD => S::Fp(Fp::Mul(Prec::D)),
+        O::FdivS => S::Fp(Fp::Div(Prec::S)),
+        O::FdivD => S::Fp(Fp::Div(Prec::D)),
+        O::FsqrtS => S::Fp(Fp::Sqrt(Prec::S)),
+        O::FsqrtD => S::Fp(Fp::Sqrt(Prec::D)),
+        O::FmaddS => fma(Prec::S, false, false),
+        O::FmaddD => fma(Prec::D, false, false),
+        O::FmsubS => fma(Prec::S, false, true),
+        O::FmsubD => fma(Prec::D, false, true),
+        O::FnmsubS => fma(Prec::S, true, false),
+        O::FnmsubD => fma(Prec::D, true, false),
+        O::FnmaddS => fma(Prec::S, true, true),
+        O::FnmaddD => fma(Prec::D, true, true),
+        O::FsgnjS => S::Fp(Fp::Sgnj(Prec::S, fp::Sign::Copy)),
+        O::FsgnjD => S::Fp(Fp::Sgnj(Prec::D, fp::Sign::Copy)),
+        O::FsgnjnS => S::Fp(Fp::Sgnj(Prec::S, fp::Sign::Neg)),
+        O::FsgnjnD => S::Fp(Fp::Sgnj(Prec::D, fp::Sign::Neg)),
+        O::FsgnjxS => S::Fp(Fp::Sgnj(Prec::S, fp::Sign::Xor)),
+        O::FsgnjxD => S::Fp(Fp::Sgnj(Prec::D, fp::Sign::Xor)),
+        O::FeqS => S::Fp(Fp::Cmp(Prec::S, Cmp::Eq)),
+        O::FeqD => S::Fp(Fp::Cmp(Prec::D, Cmp::Eq)),
+        O::FltS => S::Fp(Fp::Cmp(Prec::S, Cmp::Lt)),
+        O::FltD => S::Fp(Fp::Cmp(Prec::D, Cmp::Lt)),
+        O::FleS => S::Fp(Fp::Cmp(Prec::S, Cmp::Le)),
+        O::FleD => S::Fp(Fp::Cmp(Prec::D, Cmp::Le)),
+        O::FminS => S::Fp(Fp::MinMax(Prec::S, false)),
+        O::FminD => S::Fp(Fp::MinMax(Prec::D, false)),
+        O::FmaxS => S::Fp(Fp::MinMax(Prec::S, true)),
+        O::FmaxD => S::Fp(Fp::MinMax(Prec::D, true)),
+        O::FcvtWS => S::Fp(Fp::ToInt(Prec::S, Int::W)),
+        O::FcvtWD => S::Fp(Fp::ToInt(Prec::D, Int::W)),
+        O::FcvtWuS => S::Fp(Fp::ToInt(Prec::S, Int::Wu)),
+        O::FcvtWuD => S::Fp(Fp::ToInt(Prec::D, Int::Wu)),
+        O::FcvtLS => S::Fp(Fp::ToInt(Prec::S, Int::L)),
+        O::FcvtLD => S::Fp(Fp::ToInt(Prec::D, Int::L)),
+        O::FcvtLuS => S::Fp(Fp::ToInt(Prec::S, Int::Lu)),
+        O::FcvtLuD => S::Fp(Fp::ToInt(Prec::D, Int::Lu)),
+        O::FcvtSW => S::Fp(Fp::FromInt(Prec::S, Int::W)),
+        O::FcvtDW => S::Fp(Fp::FromInt(Prec::D, Int::W)),
+        O::FcvtSWu => S::Fp(Fp::FromInt(Prec::S, Int::Wu)),
+        O::FcvtDWu => S::Fp(Fp::FromInt(Prec::D, Int::Wu)),
+        O::FcvtSL => S::Fp(Fp::FromInt(Prec::S, Int::L)),
+        O::FcvtDL => S::Fp(Fp::FromInt(Prec::D, Int::L)),
+        O::FcvtSLu => S::Fp(Fp::FromInt(Prec::S, Int::Lu)),
+        O::FcvtDLu => S::Fp(Fp::FromInt(Prec::D, Int::Lu)),
+        O::FmvXW => S::Fp(Fp::ToX(Prec::S)),
+        O::FmvXD => S::Fp(Fp::ToX(Prec::D)),
+        O::FmvWX => S::Fp(Fp::FromX(Prec::S)),
+        O::FmvDX => S::Fp(Fp::FromX(Prec::D)),
+        O::FcvtSD => S::Fp(Fp::Narrow),
+        O::FcvtDS => S::Fp(Fp::Widen),
         _ => return None,
+    })
+}
+
+const fn fma(prec: Prec, neg_prod: bool, neg_add: bool) -> Shape {
+    Shape::Fp(Fp::Fma {
+        prec,
+        neg_prod,
+        neg_add,
     })
 }
 
@@ -219,6 +291,7 @@ fn memory_access(insn: &Insn) -> Option<(u32, bool)> {
     match shape(insn.op)? {
         Shape::Load(a) => Some((a.size, false)),
         Shape::Store(a) => Some((a.size, true)),
+        Shape::Fp(f) => fp::access(f),
         _ => None,
     }
 }
@@ -339,6 +412,7 @@ pub fn lower(e: &mut Emitter<'_>, i: &Insn, pc: u64) -> bool {
             e.set(i.rd);
         }
         Shape::Nop => {}
+        Shape::Fp(f) => return fp::lower(e, f, i, pc),
     }
     true
 }

@@ -19,6 +19,7 @@
 pub mod abi;
 pub mod backend;
 pub mod emit;
+pub mod fp;
 pub mod lower;
 pub mod region;
 
