@@ -26,7 +26,9 @@
 //! ```
 //!
 //! Every block's code ends in a branch, so a loop whose blocks are all in the region
-//! runs as a wasm loop without leaving the function. Guest loads and stores check
+//! runs as a wasm loop without leaving the function. A block that branches to itself
+//! (most hot inner loops) has its code wrapped in a `loop` of its own, so its back
+//! edge is a plain branch rather than a trip through the dispatch table. Guest loads and stores check
 //! the address against the window and the page's permission byte, and leave to the
 //! interpreter ([`Exit::Slow`]) whatever is not a plain access inside one page. One
 //! check covers a run of accesses through the same base register within a block
@@ -77,6 +79,8 @@ enum Label {
     Reason(Exit),
     Top,
     Block(usize),
+    /// The loop around the code of a block that branches back to itself.
+    SelfLoop(usize),
     If,
 }
 
@@ -100,7 +104,16 @@ pub struct Emitter<'r> {
     checks: Vec<Option<Span>>,
     /// Index in its block of the instruction being lowered.
     index: usize,
+    /// Set while emitting the copy of a block's rest that checks every access by
+    /// itself (taken when a merged check fails).
+    singly: bool,
+    /// The per-instruction lowerings (the copies above re-lower instructions).
+    lowering: Lowering,
 }
+
+/// Most instructions after a failed merged check that are emitted again, each access
+/// checked by itself, rather than leaving for the interpreter.
+const MAX_SINGLY: usize = 48;
 
 /// The bytes `[base + lo, base + hi)` one check covers, relative to a base register,
 /// and the access they need: readable for loads, writable and free of decoded code
@@ -340,6 +353,12 @@ impl<'r> Emitter<'r> {
             .i32_const(abi::FUEL as i32)
             .i32_ge_u();
         self.if_then(|e| e.exit_to(Exit::Budget, target));
+        if j == self.block && self.labels.contains(&Label::SelfLoop(j)) {
+            // Straight round the block's own loop, without the dispatch table.
+            let depth = self.depth(Label::SelfLoop(j));
+            self.ins().br(depth);
+            return;
+        }
         if self.region.blocks.len() > 1 {
             self.ins().i32_const(j as i32).local_set(ENTRY);
         }
@@ -363,8 +382,23 @@ impl<'r> Emitter<'r> {
     /// leaves for the interpreter at `pc` unless `[rs1 + lo, rs1 + hi)` lies inside
     /// one page of the window whose permission byte allows the accesses. One test
     /// for the window: an address outside it looks up page 0, never accessible.
+    ///
+    /// When the check covers several accesses and fails (typically: a run of accesses
+    /// whose span crosses a page, as a copy loop's does once per page), the rest of the
+    /// block runs from a copy that checks each access by itself instead.
     fn check(&mut self, insn: &Insn, pc: u64) {
-        let Some(span) = self.checks.get(self.index).copied().flatten() else {
+        let own = (self.lowering.access)(insn).map(|(size, store)| Span {
+            lo: insn.imm as i64,
+            hi: insn.imm as i64 + size as i64,
+            load: !store,
+            store,
+        });
+        let planned = if self.singly {
+            own
+        } else {
+            self.checks.get(self.index).copied().flatten()
+        };
+        let Some(span) = planned else {
             return;
         };
         self.get(insn.rs1);
@@ -407,7 +441,18 @@ impl<'r> Emitter<'r> {
                 .i64_gt_u()
                 .i32_or();
         }
-        self.if_then(|e| e.exit_to(Exit::Slow, pc));
+        let rest = self.region.blocks[self.block].insns.len() - self.index;
+        if planned != own && rest <= MAX_SINGLY {
+            self.if_then(|e| {
+                let index = e.index;
+                e.singly = true;
+                instructions(e, index, pc);
+                e.singly = false;
+                e.index = index;
+            });
+        } else {
+            self.if_then(|e| e.exit_to(Exit::Slow, pc));
+        }
     }
 
     /// Checks the access of `insn` at `pc` as planned, then pushes the component
@@ -483,6 +528,8 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         fwritten: 0,
         checks: Vec::new(),
         index: 0,
+        singly: false,
+        lowering,
     };
     let n = region.blocks.len();
     e.open(Label::Exit, |s, bt| {
@@ -513,7 +560,7 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
             e.end();
         }
         e.block = k;
-        block(&mut e, k, lowering);
+        block(&mut e, k);
     }
     e.end(); // loop $top
     e.ins().unreachable();
@@ -579,19 +626,42 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
 
 /// Emits the code of block `k`: its instructions, then the edge out of it. The whole
 /// block is counted as retired on entry (as the interpreter does).
-fn block(e: &mut Emitter<'_>, k: usize, lowering: Lowering) {
+fn block(e: &mut Emitter<'_>, k: usize) {
     let region = e.region;
     let b = &region.blocks[k];
-    e.checks = plan_checks(&b.insns, lowering.access);
+    // A block that may branch to itself (a tight loop) runs in a wasm loop of its own.
+    let self_loop = b.successors().contains(&b.pc);
+    if self_loop {
+        e.open(Label::SelfLoop(k), |s, bt| {
+            s.loop_(bt);
+        });
+    }
+    block_code(e, k);
+    if self_loop {
+        e.end();
+    }
+}
+
+/// The code of block `k`, which ends in a branch.
+fn block_code(e: &mut Emitter<'_>, k: usize) {
+    let b = &e.region.blocks[k];
+    e.checks = plan_checks(&b.insns, e.lowering.access);
     e.ins()
         .local_get(ICOUNT)
         .i64_const(b.insns.len() as i64)
         .i64_add()
         .local_set(ICOUNT);
-    let mut pc = b.pc;
-    for (index, insn) in b.insns.iter().enumerate() {
+    instructions(e, 0, b.pc);
+}
+
+/// The instructions of the current block from index `from` (at `pc`) to its end,
+/// which is a branch.
+fn instructions(e: &mut Emitter<'_>, from: usize, mut pc: u64) {
+    let region = e.region;
+    let insns = &region.blocks[e.block].insns;
+    for (index, insn) in insns.iter().enumerate().skip(from) {
         e.index = index;
-        if !(lowering.lower)(e, insn, pc) {
+        if !(e.lowering.lower)(e, insn, pc) {
             let reason = if insn.op == crate::isa::Opcode::Ecall {
                 Exit::Syscall
             } else {
