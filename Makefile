@@ -7,16 +7,18 @@ DIST := dist
 SYSROOT ?= /usr/riscv64-linux-gnu
 
 .DEFAULT_GOAL := build
-.PHONY: debian-sysroot help setup build native component compose jco launcher test unit e2e userland-guests test-host demo lint fmt bench clean fuzz-isa fuzz-decode
+.PHONY: debian-sysroot help setup build native component compose jco launcher test unit e2e userland-guests test-host demo lint fmt bench bench-setup clean fuzz-isa fuzz-decode
 
 include tests/guests.mk
+include bench/bench.mk
 
 help:
 	@echo "make setup    install toolchains and tools (rustup target, Debian cross gcc, qemu-user, wasmtime $(WASMTIME_VERSION), wac $(WAC_VERSION))"
 	@echo "make build    build dist/mvvm.wasm (component), dist/mvvm (launcher) and the native test binary"
 	@echo "make demo     setup + build + run a sample RISC-V program under 'wasmtime run'"
 	@echo "make test     setup + build + the whole test suite (unit tests, e2e corpus on every runner)"
-	@echo "make bench    benchmark table: native x86-64, qemu-riscv64, MVVM under wasmtime"
+	@echo "make bench    performance table: native x86-64, wasm32-wasi, qemu-riscv64, MVVM interpreter and JIT"
+	@echo "              on compute kernels, Lua and SQLite (bench-setup installs clang-16, wasi-libc, the sources)"
 	@echo "make fuzz-isa differential ISA fuzzing against qemu-riscv64 for SECONDS (default 60)"
 	@echo "make fuzz-decode  every 2^32 instruction word through decode + disasm (~20 min on 2 cores)"
 	@echo "make lint     rustfmt check + clippy (native and wasm32-wasip2)"
@@ -158,5 +160,13 @@ clean: clean-guests
 	rm -rf $(DIST)
 	$(CARGO) clean
 
-bench: setup build
-	bench/run.sh
+# The performance report (bench/run.sh). bench-setup installs clang-16 and wasi-libc
+# and fetches the Lua and SQLite sources (bench/setup.sh); bench-bins then builds
+# the workloads (bench/bench.mk) in a second make, which reads the fetched sources.
+# DIST=path runs the MVVM of another build.
+bench: setup build bench-setup
+	$(MAKE) -j2 bench-bins
+	MVVM_DIST=$(DIST) bench/run.sh
+
+bench-setup:
+	CARGO=$(CARGO) bench/setup.sh

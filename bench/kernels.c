@@ -14,7 +14,7 @@ static uint64_t sieve(int n) {
         for (int i = 2; i <= n; i++) {
             if (comp[i]) continue;
             count += i;
-            for (long j = (long)i * i; j <= n; j += i) comp[j] = 1;
+            for (int64_t j = (int64_t)i * i; j <= n; j += i) comp[j] = 1; /* not long: 32 bits on wasm32 */
         }
     }
     free(comp);
