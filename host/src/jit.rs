@@ -41,12 +41,14 @@ const ALIAS_MODULE: &[u8] = &[
 const MAX_INSTANCES: usize = 9_000;
 
 /// Sets up `config` for the JIT: every memory comes from `creator`; generated code
-/// may use the wide-arithmetic proposal (`i64.mul_wide_*` for `mulh*`).
+/// may use the wide-arithmetic proposal (`i64.mul_wide_*` for `mulh*`) and tail
+/// calls (`return_call_indirect`, how regions chain to each other).
 pub fn configure(config: &mut Config, creator: Arc<Creator>) {
     config
         .with_host_memory(creator)
         .memory_init_cow(false)
-        .wasm_wide_arithmetic(true);
+        .wasm_wide_arithmetic(true)
+        .wasm_tail_call(true);
 }
 
 /// One linear memory's address space: `[base, base + reserved + guard)` is mapped,

@@ -271,6 +271,11 @@ impl CodeCache {
             }
         };
         let region = region?;
+        if let Some(jit) = self.jit.as_mut() {
+            for (entry, b) in region.blocks.iter().enumerate() {
+                jit.link(b.pc, func, entry as u32);
+            }
+        }
         for (entry, b) in region.blocks.iter().enumerate() {
             let Some(i) = self.lookup(b.pc) else { continue };
             let block = &mut self.blocks[i as usize];

@@ -8,11 +8,21 @@
 //! - `state` is the component address of the [`Hart`]; registers (integer and FP)
 //!   are read at entry and written back at every exit, `pc` and `instret` are
 //!   written at exits; `fflags` is read and raised in place;
-//! - `entry` is the index, in the region's layout, of the block to start at;
+//! - `entry` is the index, in the region's layout, of the block to start at, in the
+//!   low 8 bits, and above them the loop iterations already taken by the functions
+//!   that chained to this one (0 when the component calls);
 //! - the result is an exit word: an [`Exit`] reason in the low 8 bits and, above
-//!   them, the number of loop iterations (back edges) taken, at most [`FUEL`].
+//!   them, the number of loop iterations (back edges and chained calls) taken, at
+//!   most [`FUEL`].
 //!
 //! Every exit leaves `hart.pc` at the next guest instruction to run.
+//!
+//! Chaining: a function that leaves for a target outside its region looks the
+//! target up in the component's table of [`Link`]s (at [`Layout::links`], indexed
+//! by [`link_slot`]); when another compiled function covers it, the caller writes
+//! its state back and tail-calls that function through the shared table
+//! (`return_call_indirect`) instead of returning, so control comes back to the
+//! component only for system calls, untranslated code, faults and the budget.
 
 use crate::hart::Hart;
 use std::mem::offset_of;
@@ -96,6 +106,40 @@ impl Exit {
     }
 }
 
+/// Entries in the table of [`Link`]s (a power of two).
+pub const LINKS: usize = 16384;
+
+/// One entry of the table generated code chains through: guest address `pc` starts
+/// block `entry` of the function at `func` in the shared table. A `pc` of
+/// [`NO_LINK`] (odd, so never a jump target) marks an empty entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct Link {
+    /// Guest address of the block.
+    pub pc: u64,
+    /// Index of the function in the shared table.
+    pub func: u32,
+    /// The block's index in the function's region.
+    pub entry: u32,
+}
+
+/// The `pc` of an empty [`Link`].
+pub const NO_LINK: u64 = u64::MAX;
+
+/// Offsets of [`Link`]'s fields, and its size, for generated code.
+pub const LINK_PC: u64 = offset_of!(Link, pc) as u64;
+/// See [`LINK_PC`].
+pub const LINK_FUNC: u64 = offset_of!(Link, func) as u64;
+/// See [`LINK_PC`].
+pub const LINK_ENTRY: u64 = offset_of!(Link, entry) as u64;
+/// log2 of the size of a [`Link`].
+pub const LINK_SHIFT: u32 = std::mem::size_of::<Link>().trailing_zeros();
+
+/// The index of the [`Link`] for guest address `pc` (instructions are 2-aligned).
+pub fn link_slot(pc: u64) -> usize {
+    (pc >> 1) as usize & (LINKS - 1)
+}
+
 /// Where the things generated code touches live in the component's memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
@@ -106,4 +150,6 @@ pub struct Layout {
     /// Address of the per-page permission bytes (`mem::R`, `W`, `CODE`, ...), one
     /// per guest page of the window.
     pub perms_base: u32,
+    /// Address of the table of [`LINKS`] [`Link`]s (0: no chaining).
+    pub links: u32,
 }

@@ -104,16 +104,9 @@ pub struct Emitter<'r> {
     checks: Vec<Option<Span>>,
     /// Index in its block of the instruction being lowered.
     index: usize,
-    /// Set while emitting the copy of a block's rest that checks every access by
-    /// itself (taken when a merged check fails).
-    singly: bool,
-    /// The per-instruction lowerings (the copies above re-lower instructions).
+    /// The per-instruction lowerings.
     lowering: Lowering,
 }
-
-/// Most instructions after a failed merged check that are emitted again, each access
-/// checked by itself, rather than leaving for the interpreter.
-const MAX_SINGLY: usize = 48;
 
 /// The bytes `[base + lo, base + hi)` one check covers, relative to a base register,
 /// and the access they need: readable for loads, writable and free of decoded code
@@ -380,43 +373,61 @@ impl<'r> Emitter<'r> {
 
     /// Checks the span planned for the access at the current index, if it has one:
     /// leaves for the interpreter at `pc` unless `[rs1 + lo, rs1 + hi)` lies inside
-    /// one page of the window whose permission byte allows the accesses. One test
-    /// for the window: an address outside it looks up page 0, never accessible.
+    /// the window, on pages whose permission bytes allow the accesses. One test for
+    /// the window: an address outside it looks up page 0, never accessible.
     ///
-    /// When the check covers several accesses and fails (typically: a run of accesses
-    /// whose span crosses a page, as a copy loop's does once per page), the rest of the
-    /// block runs from a copy that checks each access by itself instead.
+    /// The common case is tested first: the span inside one page, one permission
+    /// byte. A span that crosses into the next page (a copy loop's run of accesses
+    /// does once per page) then looks at both pages' bytes; the window is one
+    /// contiguous allocation, so accesses may straddle two accessible pages.
     fn check(&mut self, insn: &Insn, pc: u64) {
-        let own = (self.lowering.access)(insn).map(|(size, store)| Span {
-            lo: insn.imm as i64,
-            hi: insn.imm as i64 + size as i64,
-            load: !store,
-            store,
-        });
-        let planned = if self.singly {
-            own
-        } else {
-            self.checks.get(self.index).copied().flatten()
-        };
-        let Some(span) = planned else {
+        let Some(span) = self.checks.get(self.index).copied().flatten() else {
             return;
         };
         self.get(insn.rs1);
         let len = span.hi - span.lo;
-        let layout = self.layout;
         let (mask, want) = match (span.load, span.store) {
             (true, true) => (R | W | CODE, R | W),
             (false, true) => (W | CODE, W),
             _ => (R, R),
         };
-        let mut s = self.ins();
         if span.lo != 0 {
-            s.i64_const(span.lo).i64_add();
+            self.ins().i64_const(span.lo).i64_add();
         }
-        s.local_set(ADDR)
-            .i32_const(0)
+        self.ins().local_set(ADDR);
+        self.page_denies(0, len, mask, want);
+        // A single byte never crosses a page.
+        if len == 1 {
+            self.if_then(|e| e.exit_to(Exit::Slow, pc));
+            return;
+        }
+        self.ins()
             .local_get(ADDR)
-            .i64_const(PAGE.trailing_zeros() as i64)
+            .i64_const(PAGE as i64 - 1)
+            .i64_and()
+            .i64_const(len)
+            .i64_add()
+            .i64_const(PAGE as i64)
+            .i64_gt_u()
+            .i32_or();
+        self.if_then(|e| {
+            e.page_denies(0, len, mask, want);
+            e.page_denies(len - 1, len, mask, want);
+            e.ins().i32_or();
+            e.if_then(|e| e.exit_to(Exit::Slow, pc));
+        });
+    }
+
+    /// Pushes whether the permission byte of the page holding `ADDR + at` lacks the
+    /// access (`byte & mask != want`), or `[ADDR, ADDR + len)` leaves the window.
+    fn page_denies(&mut self, at: i64, len: i64, mask: u8, want: u8) {
+        let layout = self.layout;
+        let mut s = self.ins();
+        s.i32_const(0).local_get(ADDR);
+        if at != 0 {
+            s.i64_const(at).i64_add();
+        }
+        s.i64_const(PAGE.trailing_zeros() as i64)
             .i64_shr_u()
             .i32_wrap_i64()
             .local_get(ADDR)
@@ -430,29 +441,6 @@ impl<'r> Emitter<'r> {
             .i32_and()
             .i32_const(want as i32)
             .i32_ne();
-        // A single byte never crosses a page.
-        if len > 1 {
-            s.local_get(ADDR)
-                .i64_const(PAGE as i64 - 1)
-                .i64_and()
-                .i64_const(len)
-                .i64_add()
-                .i64_const(PAGE as i64)
-                .i64_gt_u()
-                .i32_or();
-        }
-        let rest = self.region.blocks[self.block].insns.len() - self.index;
-        if planned != own && rest <= MAX_SINGLY {
-            self.if_then(|e| {
-                let index = e.index;
-                e.singly = true;
-                instructions(e, index, pc);
-                e.singly = false;
-                e.index = index;
-            });
-        } else {
-            self.if_then(|e| e.exit_to(Exit::Slow, pc));
-        }
     }
 
     /// Checks the access of `insn` at `pc` as planned, then pushes the component
@@ -528,7 +516,6 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         fwritten: 0,
         checks: Vec::new(),
         index: 0,
-        singly: false,
         lowering,
     };
     let n = region.blocks.len();
@@ -576,6 +563,15 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
 
     let mut f = Function::new(locals());
     let mut s = f.instructions();
+    // entry = block index | iterations taken by the callers that chained here << 8.
+    s.local_get(ENTRY)
+        .i32_const(8)
+        .i32_shr_u()
+        .local_set(ITERS)
+        .local_get(ENTRY)
+        .i32_const(0xff)
+        .i32_and()
+        .local_set(ENTRY);
     for r in 1..32u32 {
         if e.used & (1 << r) != 0 {
             s.local_get(STATE)
@@ -614,14 +610,62 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         .i64_load(memarg(abi::INSTRET))
         .local_get(ICOUNT)
         .i64_add()
-        .i64_store(memarg(abi::INSTRET))
-        .local_get(CODE_OUT)
+        .i64_store(memarg(abi::INSTRET));
+    if layout.links != 0 {
+        chain(&mut s, layout);
+    }
+    s.local_get(CODE_OUT)
         .local_get(ITERS)
         .i32_const(8)
         .i32_shl()
         .i32_or()
         .end();
     assemble(&f)
+}
+
+/// After the state is written back: if the function is leaving for a jump whose
+/// target the link table names, and fuel is left, tail-calls the function that
+/// covers the target (one unit of fuel per chained call, so that chains without
+/// loops still return to the component in time).
+fn chain(s: &mut InstructionSink<'_>, layout: Layout) {
+    s.local_get(CODE_OUT)
+        .i32_const(Exit::Jump as i32)
+        .i32_eq()
+        .local_get(ITERS)
+        .i32_const(abi::FUEL as i32)
+        .i32_lt_u()
+        .i32_and()
+        .if_(BlockType::Empty)
+        // The link's address: links + slot * size, slot = (pc >> 1) & (LINKS - 1).
+        .local_get(PC_OUT)
+        .i32_wrap_i64()
+        .i32_const(1)
+        .i32_shr_u()
+        .i32_const(abi::LINKS as i32 - 1)
+        .i32_and()
+        .i32_const(abi::LINK_SHIFT as i32)
+        .i32_shl()
+        .i32_const(layout.links as i32)
+        .i32_add()
+        .local_tee(TMP32)
+        .i64_load(memarg(abi::LINK_PC))
+        .local_get(PC_OUT)
+        .i64_eq()
+        .if_(BlockType::Empty)
+        .local_get(STATE)
+        .local_get(TMP32)
+        .i32_load(memarg(abi::LINK_ENTRY))
+        .local_get(ITERS)
+        .i32_const(1)
+        .i32_add()
+        .i32_const(8)
+        .i32_shl()
+        .i32_or()
+        .local_get(TMP32)
+        .i32_load(memarg(abi::LINK_FUNC))
+        .return_call_indirect(0, 0)
+        .end()
+        .end();
 }
 
 /// Emits the code of block `k`: its instructions, then the edge out of it. The whole
@@ -644,22 +688,16 @@ fn block(e: &mut Emitter<'_>, k: usize) {
 
 /// The code of block `k`, which ends in a branch.
 fn block_code(e: &mut Emitter<'_>, k: usize) {
-    let b = &e.region.blocks[k];
+    let region = e.region;
+    let b = &region.blocks[k];
     e.checks = plan_checks(&b.insns, e.lowering.access);
     e.ins()
         .local_get(ICOUNT)
         .i64_const(b.insns.len() as i64)
         .i64_add()
         .local_set(ICOUNT);
-    instructions(e, 0, b.pc);
-}
-
-/// The instructions of the current block from index `from` (at `pc`) to its end,
-/// which is a branch.
-fn instructions(e: &mut Emitter<'_>, from: usize, mut pc: u64) {
-    let region = e.region;
-    let insns = &region.blocks[e.block].insns;
-    for (index, insn) in insns.iter().enumerate().skip(from) {
+    let mut pc = b.pc;
+    for (index, insn) in b.insns.iter().enumerate() {
         e.index = index;
         if !(e.lowering.lower)(e, insn, pc) {
             let reason = if insn.op == crate::isa::Opcode::Ecall {

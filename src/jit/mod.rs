@@ -15,6 +15,12 @@
 //! - Guest state stays in the component's memory: generated code reads and writes
 //!   the [`Hart`] and guest RAM directly (through the host's alias of this memory)
 //!   while the component waits in [`Jit::enter`].
+//! - Regions chain inside wasm: [`Jit::link`] enters every block of a compiled
+//!   region in a table generated code reads (see [`abi::Link`]), so a jump out of
+//!   one region into another is a tail call, not a return to the component. The
+//!   table is emptied whenever a function it names may no longer run. A demoted
+//!   function (see [`MIN_YIELD`]) stays linked: what is too short to be worth a
+//!   call from the component is still worth a tail call from generated code.
 
 pub mod abi;
 pub mod backend;
@@ -28,7 +34,7 @@ mod tests;
 
 use crate::hart::Hart;
 use crate::mem::Mem;
-use abi::{Exit, Layout};
+use abi::{Exit, Layout, Link, LINKS, NO_LINK};
 use backend::Backend;
 pub use region::Region;
 use std::time::{Duration, Instant};
@@ -90,6 +96,8 @@ pub struct Jit {
     modules: u32,
     /// Per function index: calls and guest instructions run, until judged.
     yields: Vec<(u32, u64)>,
+    /// The chaining table generated code reads (at `layout.links`).
+    links: Box<[Link]>,
     /// Counters for `-d jit`.
     pub stats: Stats,
 }
@@ -115,10 +123,20 @@ impl Jit {
     }
 
     /// The JIT on a given backend, for code laid out as `layout` says.
-    pub fn with_backend(backend: Box<dyn Backend>, layout: Layout, threshold: u32) -> Jit {
+    pub fn with_backend(backend: Box<dyn Backend>, mut layout: Layout, threshold: u32) -> Jit {
+        let empty = Link {
+            pc: NO_LINK,
+            func: 0,
+            entry: 0,
+        };
+        let links = vec![empty; LINKS].into_boxed_slice();
+        // Generated code reads the table at this component address (the boxed slice
+        // does not move while the Jit lives).
+        layout.links = links.as_ptr() as usize as u32;
         Jit {
             backend,
             layout,
+            links,
             threshold: threshold.max(1),
             modules: 0,
             yields: Vec::new(),
@@ -199,8 +217,16 @@ impl Jit {
         demote
     }
 
+    /// Lets generated code chain to block `entry` of function `func` at `pc`.
+    pub fn link(&mut self, pc: u64, func: u32, entry: u32) {
+        self.links[abi::link_slot(pc)] = Link { pc, func, entry };
+    }
+
     /// Drops everything compiled (the caller forgets the function indices).
     pub fn flush(&mut self) {
+        for l in self.links.iter_mut() {
+            l.pc = NO_LINK;
+        }
         if self.modules > 0 {
             self.backend.flush();
             self.modules = 0;

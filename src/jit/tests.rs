@@ -11,6 +11,7 @@ const LAYOUT: Layout = Layout {
     ram_base: 0x10_0000,
     ram_size: 1 << 30,
     perms_base: 0x1000,
+    links: 0x8000,
 };
 
 fn insn(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Insn {

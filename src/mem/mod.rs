@@ -147,6 +147,7 @@ impl Mem {
             ram_base: self.ram.as_mut_ptr() as usize as u32,
             ram_size: self.size(),
             perms_base: self.perms.as_ptr() as usize as u32,
+            links: 0,
         }
     }
 
