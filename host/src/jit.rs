@@ -17,12 +17,19 @@
 //!   builds a new one.
 //! - Compiled modules are cached on disk by content (`cache::module`), so a second
 //!   run of a program does not compile its hot code again.
+//! - `start-compile` hands a module to a compiler thread (Cranelift runs there, on
+//!   the machine's other core, while the component goes on interpreting);
+//!   `compiled` instantiates and installs it once it is ready. The JIT store itself
+//!   is only touched on the component's thread.
 //!
 //! Wasmtime 48 needs `memory_init_cow(false)` with a custom creator (else
 //! instantiating a component with data segments panics); [`configure`] sets both.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use wasmtime::{
     Config, Engine, Extern, Instance, LinearMemory, Memory, MemoryCreator, MemoryType, Module, Ref,
@@ -268,6 +275,41 @@ pub struct JitHost {
     /// The component's memory, once registered.
     target: Option<Arc<Mapping>>,
     store: Option<JitStore>,
+    /// The compiler thread, once `start-compile` was called.
+    worker: Option<Worker>,
+    /// The next ticket `start-compile` hands out.
+    next_ticket: u32,
+    /// Tickets below this were started before the last flush.
+    flushed_below: u32,
+    /// Compilations finished but not yet asked for, by ticket.
+    finished: HashMap<u32, Finished>,
+}
+
+/// What the compiler thread made of one module, and how long it took.
+type Finished = (Result<Module, String>, Duration);
+
+/// The compiler thread: modules in, compiled modules out, in order.
+struct Worker {
+    jobs: Sender<(u32, Vec<u8>)>,
+    done: Receiver<(u32, Finished)>,
+}
+
+impl Worker {
+    /// Starts the thread; it ends when the sender is dropped.
+    fn spawn(engine: Engine) -> Worker {
+        let (jobs, queue) = channel::<(u32, Vec<u8>)>();
+        let (results, done) = channel();
+        std::thread::spawn(move || {
+            for (ticket, bytes) in queue {
+                let started = Instant::now();
+                let module = crate::cache::module(&engine, &bytes).map_err(|e| format!("{e:#}"));
+                if results.send((ticket, (module, started.elapsed()))).is_err() {
+                    break;
+                }
+            }
+        });
+        Worker { jobs, done }
+    }
 }
 
 impl JitHost {
@@ -279,6 +321,10 @@ impl JitHost {
             alias_module: None,
             target: None,
             store: None,
+            worker: None,
+            next_ticket: 0,
+            flushed_below: 0,
+            finished: HashMap::new(),
         }
     }
 
@@ -343,6 +389,52 @@ impl JitHost {
 
     /// `compile`: compiles `bytes`, instantiates it and installs `f0`, `f1`, ...
     pub fn compile(&mut self, bytes: &[u8]) -> Result<u32, String> {
+        dump(bytes);
+        let module = crate::cache::module(&self.engine, bytes).map_err(|e| format!("{e:#}"))?;
+        self.install(&module)
+    }
+
+    /// `start-compile`: hands `bytes` to the compiler thread.
+    pub fn start_compile(&mut self, bytes: Vec<u8>) -> u32 {
+        dump(&bytes);
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        let engine = &self.engine;
+        let worker = self
+            .worker
+            .get_or_insert_with(|| Worker::spawn(engine.clone()));
+        // A send fails only if the thread died; `compiled` then reports an error.
+        let _ = worker.jobs.send((ticket, bytes));
+        ticket
+    }
+
+    /// `compiled`: the outcome of `ticket`, installed, once it is known.
+    pub fn compiled(&mut self, ticket: u32) -> Option<Result<(u32, Duration), String>> {
+        if ticket < self.flushed_below || ticket >= self.next_ticket {
+            return Some(Err(format!("no compilation {ticket} (flushed or unknown)")));
+        }
+        if let Some(worker) = &self.worker {
+            for (t, finished) in worker.done.try_iter() {
+                if t >= self.flushed_below {
+                    self.finished.insert(t, finished);
+                }
+            }
+        }
+        let Some((module, took)) = self.finished.remove(&ticket) else {
+            if self.worker.is_none() {
+                return Some(Err("the compiler thread is gone".into()));
+            }
+            return None;
+        };
+        Some(
+            module
+                .and_then(|m| self.install(&m))
+                .map(|index| (index, took)),
+        )
+    }
+
+    /// Instantiates `module` in the JIT store and installs `f0`, `f1`, ...
+    fn install(&mut self, module: &Module) -> Result<u32, String> {
         if self.store.is_none() {
             self.store = Some(self.new_store()?);
         }
@@ -352,15 +444,9 @@ impl JitHost {
         if js.instances >= MAX_INSTANCES {
             return Err("the JIT store is full (flush first)".into());
         }
-        if let Some(dir) = std::env::var_os("MVVM_JIT_DUMP") {
-            // Debugging aid: keep every generated module.
-            let path = std::path::Path::new(&dir).join(format!("{}.wasm", js.instances));
-            let _ = std::fs::write(path, bytes);
-        }
-        let module = crate::cache::module(&self.engine, bytes).map_err(|e| format!("{e:#}"))?;
         let imports = [Extern::Memory(js.memory), Extern::Table(js.table)];
         let instance =
-            Instance::new(&mut js.store, &module, &imports).map_err(|e| format!("{e:#}"))?;
+            Instance::new(&mut js.store, module, &imports).map_err(|e| format!("{e:#}"))?;
         js.instances += 1;
         let first = js.funcs.len() as u32;
         for i in 0.. {
@@ -393,9 +479,20 @@ impl JitHost {
         Ok(word as u32)
     }
 
-    /// `flush`: drops the JIT store.
+    /// `flush`: drops the JIT store (and forgets compilations under way).
     pub fn flush(&mut self) {
         self.store = None;
+        self.flushed_below = self.next_ticket;
+        self.finished.clear();
+    }
+}
+
+/// Debugging aid: with `MVVM_JIT_DUMP=dir`, every generated module is kept there.
+fn dump(bytes: &[u8]) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    if let Some(dir) = std::env::var_os("MVVM_JIT_DUMP") {
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{n}.wasm")), bytes);
     }
 }
 
@@ -419,5 +516,21 @@ impl crate::mvvm::vm::jit::Host for crate::state::State {
     fn flush(&mut self) -> wasmtime::Result<()> {
         self.jit.flush();
         Ok(())
+    }
+
+    fn start_compile(&mut self, module: Vec<u8>) -> wasmtime::Result<u32> {
+        Ok(self.jit.start_compile(module))
+    }
+
+    fn compiled(
+        &mut self,
+        ticket: u32,
+    ) -> wasmtime::Result<Option<Result<crate::mvvm::vm::jit::Compilation, String>>> {
+        Ok(self.jit.compiled(ticket).map(|r| {
+            r.map(|(index, took)| crate::mvvm::vm::jit::Compilation {
+                index,
+                nanos: took.as_nanos() as u64,
+            })
+        }))
     }
 }

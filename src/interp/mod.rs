@@ -45,6 +45,9 @@ enum Tier {
     Cold(u32),
     /// Runs as generated code: function `func`, entered at its block `entry`.
     Jit { func: u32, entry: u32 },
+    /// Interpreted while the host compiles its region in the background (`ticket`);
+    /// asked again after `wait` more executions.
+    Pending { ticket: u32, wait: u32 },
     /// Interpreted for good (no region can start here).
     Never,
 }
@@ -59,6 +62,8 @@ pub struct CodeCache {
     fast: Box<[(u64, u32)]>,
     /// The JIT tier, when there is one; it survives flushes of the cache.
     pub jit: Option<Jit>,
+    /// Regions being compiled in the background, by ticket, with their head block.
+    pending: HashMap<u32, (u32, Region)>,
     /// The CPU's extensions: instructions of the others decode as illegal.
     pub exts: ExtSet,
 }
@@ -71,6 +76,7 @@ impl Default for CodeCache {
             by_page: HashMap::new(),
             fast: vec![(0, 0); FAST_SLOTS].into_boxed_slice(),
             jit: None,
+            pending: HashMap::new(),
             exts: ExtSet::default(),
         }
     }
@@ -207,6 +213,7 @@ impl CodeCache {
     fn flush_jit(&mut self) {
         let Some(jit) = &mut self.jit else { return };
         jit.flush();
+        self.pending.clear();
         for b in &mut self.blocks {
             b.tier = Tier::Cold(0);
         }
@@ -232,6 +239,14 @@ impl CodeCache {
                 return None;
             }
             Tier::Cold(_) => self.compile_region(mem, idx)?,
+            Tier::Pending { ticket, wait } if wait > 0 => {
+                block.tier = Tier::Pending {
+                    ticket,
+                    wait: wait - 1,
+                };
+                return None;
+            }
+            Tier::Pending { ticket, .. } => self.compiled(ticket, idx)?,
         };
         let jit = self.jit.as_mut()?;
         let (exit, iters, demote) = jit.enter(hart, func, entry);
@@ -246,9 +261,15 @@ impl CodeCache {
     }
 
     /// Compiles the region that grows from block `idx` and points its blocks at the
-    /// generated function; returns the head's `(func, entry)`.
+    /// generated function; returns the head's `(func, entry)`. With a background
+    /// compiler the region is only started (the head waits as [`Tier::Pending`] and
+    /// is interpreted meanwhile): `None`.
     fn compile_region(&mut self, mem: &mut Mem, idx: u32) -> Option<(u32, u32)> {
-        if self.jit.as_ref().is_some_and(Jit::full) {
+        if self
+            .jit
+            .as_ref()
+            .is_some_and(|j| j.full(self.pending.len()))
+        {
             self.flush_jit();
         }
         let head = self.blocks[idx as usize].pc;
@@ -263,14 +284,65 @@ impl CodeCache {
             },
             jit::lower::translatable,
         );
-        let func = match region.as_ref().and_then(|r| self.jit.as_mut()?.compile(r)) {
-            Some(func) => func,
-            None => {
-                self.blocks[idx as usize].tier = Tier::Never;
+        let Some(region) = region else {
+            self.blocks[idx as usize].tier = Tier::Never;
+            return None;
+        };
+        let jit = self.jit.as_mut()?;
+        if jit.background() {
+            if let Some(ticket) = jit.start(&region) {
+                // Its blocks wait for it rather than start regions of their own.
+                for b in &region.blocks {
+                    let Some(i) = self.lookup(b.pc) else { continue };
+                    let block = &mut self.blocks[i as usize];
+                    if matches!(block.tier, Tier::Cold(_)) || i == idx {
+                        block.tier = Tier::Pending { ticket, wait: 0 };
+                    }
+                }
+                self.pending.insert(ticket, (idx, region));
                 return None;
             }
+        }
+        match jit.compile(&region) {
+            Some(func) => self.install(func, &region, idx),
+            None => {
+                self.blocks[idx as usize].tier = Tier::Never;
+                None
+            }
+        }
+    }
+
+    /// Asks how the background compilation `ticket` of a region holding block `idx`
+    /// went; the block's `(func, entry)` once it is installed.
+    fn compiled(&mut self, ticket: u32, idx: u32) -> Option<(u32, u32)> {
+        let Some((_, region)) = self.pending.get(&ticket) else {
+            // The host rejected the region (its head was told): count again.
+            self.blocks[idx as usize].tier = Tier::Cold(0);
+            return None;
         };
-        let region = region?;
+        let done = self.jit.as_mut()?.finish(ticket, region);
+        let Some(func) = done else {
+            // Still compiling: ask again after a while (a question is a host call).
+            self.blocks[idx as usize].tier = Tier::Pending {
+                ticket,
+                wait: jit::POLL_EVERY,
+            };
+            return None;
+        };
+        let (head, region) = self.pending.remove(&ticket)?;
+        match func {
+            Some(func) => self.install(func, &region, idx),
+            None => {
+                self.blocks[head as usize].tier = Tier::Never;
+                None
+            }
+        }
+    }
+
+    /// Points the blocks of `region`, compiled as function `func`, at it (those not
+    /// already running generated code, and block `idx` in any case) and lets
+    /// generated code chain to them; returns block `idx`'s `(func, entry)`.
+    fn install(&mut self, func: u32, region: &Region, idx: u32) -> Option<(u32, u32)> {
         if let Some(jit) = self.jit.as_mut() {
             for (entry, b) in region.blocks.iter().enumerate() {
                 jit.link(b.pc, func, entry as u32);
@@ -279,7 +351,7 @@ impl CodeCache {
         for (entry, b) in region.blocks.iter().enumerate() {
             let Some(i) = self.lookup(b.pc) else { continue };
             let block = &mut self.blocks[i as usize];
-            if matches!(block.tier, Tier::Cold(_)) || i == idx {
+            if matches!(block.tier, Tier::Cold(_) | Tier::Pending { .. }) || i == idx {
                 block.tier = Tier::Jit {
                     func,
                     entry: entry as u32,

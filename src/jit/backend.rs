@@ -14,6 +14,17 @@ pub trait Backend {
     fn enter(&mut self, func: u32, entry: u32, state: u32) -> u32;
     /// Drops everything compiled; table indices handed out become invalid.
     fn flush(&mut self);
+    /// Starts compiling `module` in the background and returns its ticket, or
+    /// `None` when this backend only compiles synchronously.
+    fn start(&mut self, _module: &[u8]) -> Option<u32> {
+        None
+    }
+    /// How the background compilation `ticket` went: `None` while it runs, then
+    /// (once) what [`Backend::compile`] would have returned, with the compiler's
+    /// time. Tickets started before a flush report an error.
+    fn done(&mut self, _ticket: u32) -> Option<Result<(u32, std::time::Duration), String>> {
+        None
+    }
 }
 
 /// The host's backend, after registering this component's memory with it, or why
@@ -39,6 +50,13 @@ pub fn host() -> Result<Box<dyn Backend>, String> {
         }
         fn flush(&mut self) {
             jit::flush()
+        }
+        fn start(&mut self, module: &[u8]) -> Option<u32> {
+            Some(jit::start_compile(module))
+        }
+        fn done(&mut self, ticket: u32) -> Option<Result<(u32, std::time::Duration), String>> {
+            let done = jit::compiled(ticket)?;
+            Some(done.map(|c| (c.index, std::time::Duration::from_nanos(c.nanos))))
         }
     }
     Ok(Box::new(Host))

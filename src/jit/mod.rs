@@ -60,6 +60,10 @@ pub const JUDGE_AFTER: u32 = 256;
 /// regions are demoted: their blocks are interpreted from then on.
 pub const MIN_YIELD: u64 = 64;
 
+/// Executions of a block waiting for its region's background compilation between
+/// two questions to the host (each is a host call; compiling takes milliseconds).
+pub const POLL_EVERY: u32 = 64;
+
 /// Modules compiled before the JIT store is dropped and rebuilt (the host store's
 /// instance limit is 10,000; each module costs some tens of KiB of host memory).
 pub const MAX_MODULES: u32 = 2000;
@@ -75,8 +79,11 @@ pub struct Stats {
     pub bytes: u64,
     /// Regions the host refused (should be 0).
     pub rejected: u64,
-    /// Time spent generating and compiling modules.
+    /// Time spent generating and compiling modules (the host's compiler thread's
+    /// time for those compiled in the background).
     pub compile_time: Duration,
+    /// Regions compiled in the background while their code was interpreted.
+    pub background: u64,
     /// Times everything compiled was dropped.
     pub flushes: u64,
     /// Calls into generated code.
@@ -144,35 +151,87 @@ impl Jit {
         }
     }
 
-    /// Whether the JIT store should be dropped before compiling more.
-    pub fn full(&self) -> bool {
-        self.modules >= MAX_MODULES
+    /// Whether the JIT store should be dropped before compiling more, with
+    /// `pending` modules still compiling.
+    pub fn full(&self, pending: usize) -> bool {
+        self.modules as usize + pending >= MAX_MODULES as usize
+    }
+
+    /// Whether regions compile in the background while their code is interpreted.
+    /// Not at a threshold of 1: that asks for everything to run as generated code
+    /// from its first execution (the tests that hold the JIT to qemu rely on it).
+    pub fn background(&self) -> bool {
+        self.threshold > 1
+    }
+
+    /// Starts compiling `region` in the background; its ticket, or `None` when the
+    /// backend cannot (then [`Jit::compile`] it).
+    pub fn start(&mut self, region: &Region) -> Option<u32> {
+        let started = Instant::now();
+        let module = self.generate(region);
+        let ticket = self.backend.start(&module);
+        self.stats.compile_time += started.elapsed();
+        ticket
+    }
+
+    /// How the background compilation `ticket` of `region` went: `None` while it
+    /// runs, then the function's index (or `None` when the host rejected it).
+    pub fn finish(&mut self, ticket: u32, region: &Region) -> Option<Option<u32>> {
+        let done = self.backend.done(ticket)?;
+        Some(match done {
+            Ok((func, took)) => {
+                self.stats.compile_time += took;
+                self.stats.background += 1;
+                self.compiled(region);
+                Some(func)
+            }
+            Err(e) => {
+                self.rejected(&e);
+                None
+            }
+        })
+    }
+
+    /// Generates the module for `region` (validated in debug builds).
+    fn generate(&mut self, region: &Region) -> Vec<u8> {
+        let module = emit::module(region, self.layout, lower::LOWERING);
+        #[cfg(debug_assertions)]
+        if let Err(e) = emit::validate(&module) {
+            panic!("generated module does not validate: {e}");
+        }
+        self.stats.bytes += module.len() as u64;
+        module
+    }
+
+    /// Counts a compiled module for `region`.
+    fn compiled(&mut self, region: &Region) {
+        self.modules += 1;
+        self.stats.regions += 1;
+        self.stats.insns += region.insn_count() as u64;
+    }
+
+    /// Counts a module the host rejected (and says so, once).
+    fn rejected(&mut self, e: &str) {
+        if self.stats.rejected == 0 {
+            eprintln!("mvvm: the host rejected a generated module: {e}");
+        }
+        self.stats.rejected += 1;
     }
 
     /// Generates and compiles the module for `region`; returns its function's index,
     /// or `None` when the host rejected it (the region then stays interpreted).
     pub fn compile(&mut self, region: &Region) -> Option<u32> {
         let started = Instant::now();
-        let module = emit::module(region, self.layout, lower::LOWERING);
-        #[cfg(debug_assertions)]
-        if let Err(e) = emit::validate(&module) {
-            panic!("generated module does not validate: {e}");
-        }
+        let module = self.generate(region);
         let result = self.backend.compile(&module);
         self.stats.compile_time += started.elapsed();
-        self.stats.bytes += module.len() as u64;
         match result {
             Ok(func) => {
-                self.modules += 1;
-                self.stats.regions += 1;
-                self.stats.insns += region.insn_count() as u64;
+                self.compiled(region);
                 Some(func)
             }
             Err(e) => {
-                if self.stats.rejected == 0 {
-                    eprintln!("mvvm: the host rejected a generated module: {e}");
-                }
-                self.stats.rejected += 1;
+                self.rejected(&e);
                 None
             }
         }
@@ -243,13 +302,14 @@ impl Jit {
             .map(|e| format!("{} {}", e.name(), s.exits[*e as usize]))
             .collect();
         format!(
-            "jit: {} regions ({} instructions, {} KiB of wasm, {} rejected) compiled in {:.3} s, \
-             {} flushes; {} calls, {} regions demoted; exits: {}",
+            "jit: {} regions ({} instructions, {} KiB of wasm, {} rejected) compiled in {:.3} s \
+             ({} in the background), {} flushes; {} calls, {} regions demoted; exits: {}",
             s.regions,
             s.insns,
             s.bytes / 1024,
             s.rejected,
             s.compile_time.as_secs_f64(),
+            s.background,
             s.flushes,
             s.enters,
             s.demoted,

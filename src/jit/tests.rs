@@ -251,33 +251,42 @@ fn word(op: Opcode, rd: u32, rs1: u32, rs2: u32, imm: i32) -> u32 {
     }
 }
 
-/// Tiering through the interpreter's run loop: a hot loop gets its region compiled
-/// once at the threshold, generated code is entered from then on, leaving for the
-/// interpreter never stalls the program, and a store to the code flushes the JIT.
-#[test]
-fn hot_blocks_are_compiled_once_and_entered() {
-    use crate::hart::{Hart, Trap};
-    use crate::interp::{run, CodeCache};
+/// Where [`counting_loop`] puts its code.
+const LOOP_CODE: u64 = 0x10000;
+
+/// Memory holding `do x5 += 1 while x5 != x6; ebreak` at [`LOOP_CODE`], and a hart
+/// about to run it `n` times.
+fn counting_loop(n: u64) -> (crate::mem::Mem, crate::hart::Hart) {
     use crate::mem::{Mem, VmaKind, R, W, X};
-    const CODE: u64 = 0x10000;
     let mut mem = Mem::new(1 << 24);
-    mem.map(CODE, 0x1000, R | W | X, VmaKind::Anon);
+    mem.map(LOOP_CODE, 0x1000, R | W | X, VmaKind::Anon);
     let program = [
         word(Opcode::Addi, 5, 5, 0, 1),
         word(Opcode::Bne, 0, 5, 6, -4),
         word(Opcode::Ebreak, 0, 0, 0, 0),
     ];
     let bytes: Vec<u8> = program.iter().flat_map(|w| w.to_le_bytes()).collect();
-    mem.fill(CODE, &bytes);
+    mem.fill(LOOP_CODE, &bytes);
+    let mut hart = crate::hart::Hart {
+        pc: LOOP_CODE,
+        ..Default::default()
+    };
+    hart.x[6] = n;
+    (mem, hart)
+}
+
+/// Tiering through the interpreter's run loop: a hot loop gets its region compiled
+/// once at the threshold, generated code is entered from then on, leaving for the
+/// interpreter never stalls the program, and a store to the code flushes the JIT.
+#[test]
+fn hot_blocks_are_compiled_once_and_entered() {
+    use crate::hart::Trap;
+    use crate::interp::{run, CodeCache};
     let recorder = Recorder::default();
     let counts = recorder.compiled.clone();
     let mut code = CodeCache::default();
     code.jit = Some(super::Jit::with_backend(Box::new(recorder), LAYOUT, 3));
-    let mut hart = Hart {
-        pc: CODE,
-        ..Hart::default()
-    };
-    hart.x[6] = 100;
+    let (mut mem, mut hart) = counting_loop(100);
     assert_eq!(
         run(&mut hart, &mut mem, &mut code, 1 << 20),
         Some(Trap::Ebreak)
@@ -289,11 +298,78 @@ fn hot_blocks_are_compiled_once_and_entered() {
 
     // A store into the code page drops the decoded code and everything compiled.
     assert_eq!(
-        mem.store(CODE + 8, word(Opcode::Ebreak, 0, 0, 0, 0).to_le_bytes()),
-        Err(Trap::CodeModified { addr: CODE + 8 })
+        mem.store(
+            LOOP_CODE + 8,
+            word(Opcode::Ebreak, 0, 0, 0, 0).to_le_bytes()
+        ),
+        Err(Trap::CodeModified {
+            addr: LOOP_CODE + 8
+        })
     );
-    code.invalidate(&mut mem, CODE, CODE + 0x1000);
+    code.invalidate(&mut mem, LOOP_CODE, LOOP_CODE + 0x1000);
     assert_eq!(counts.get().2, 1);
+}
+
+/// A [`Recorder`] that compiles in the background: a module is ready after its
+/// ticket has been asked about three times.
+#[derive(Default)]
+struct Background {
+    inner: Recorder,
+    polls: u32,
+    started: Vec<Vec<u8>>,
+}
+
+impl super::backend::Backend for Background {
+    fn compile(&mut self, module: &[u8]) -> Result<u32, String> {
+        self.inner.compile(module)
+    }
+    fn enter(&mut self, func: u32, entry: u32, state: u32) -> u32 {
+        self.inner.enter(func, entry, state)
+    }
+    fn flush(&mut self) {
+        self.inner.flush()
+    }
+    fn start(&mut self, module: &[u8]) -> Option<u32> {
+        self.started.push(module.to_vec());
+        Some(self.started.len() as u32 - 1)
+    }
+    fn done(&mut self, ticket: u32) -> Option<Result<(u32, std::time::Duration), String>> {
+        self.polls += 1;
+        if self.polls < 3 {
+            return None;
+        }
+        let module = self.started.get(ticket as usize)?.clone();
+        Some(
+            self.compile(&module)
+                .map(|f| (f, std::time::Duration::ZERO)),
+        )
+    }
+}
+
+/// With a background compiler the hot loop keeps running in the interpreter while
+/// its region compiles (asked about every `POLL_EVERY` executions), then enters it;
+/// the loop's blocks start no second region meanwhile.
+#[test]
+fn regions_compile_in_the_background() {
+    use crate::hart::Trap;
+    use crate::interp::{run, CodeCache};
+    let backend = Background::default();
+    let counts = backend.inner.compiled.clone();
+    let mut code = CodeCache::default();
+    code.jit = Some(super::Jit::with_backend(Box::new(backend), LAYOUT, 3));
+    let (mut mem, mut hart) = counting_loop(300);
+    assert_eq!(
+        run(&mut hart, &mut mem, &mut code, 1 << 20),
+        Some(Trap::Ebreak)
+    );
+    assert_eq!(hart.x[5], 300);
+    let (modules, enters, _) = counts.get();
+    assert_eq!(modules, 1);
+    // Started at the 3rd execution, ready at the 3rd question, 64 executions apart
+    // (about 135 executions in all): the other 165 or so entered generated code.
+    assert!((150..=180).contains(&enters), "{enters} calls");
+    let stats = &code.jit.as_ref().unwrap().stats;
+    assert_eq!((stats.regions, stats.background), (1, 1));
 }
 
 #[test]
