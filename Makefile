@@ -107,9 +107,9 @@ test-host:
 # embedding API (natively and as the composed example components: the plugin host
 # under `wasmtime run`, the edge service under `wasmtime serve`), snapshots, and
 # the Go and Rust programs, a Debian sid userland, and polling a pipe on stdin, on
-# every runner.
+# every runner; and JIT-vs-interpreter lockstep checking of some of the corpus.
 e2e: guests userland-guests debian-sysroot
-	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland --test debian --test stdin
+	MVVM_RUNNERS=native,launcher,launcher-jit,wasmtime,jco $(CARGO) test --release --test e2e --test asm --test machine_api --test edge --test snapshot --test userland --test debian --test stdin --test lockstep
 
 # tests/go (a Go module) cross-compiled with Debian's golang-go: static riscv64;
 # tests/rust for riscv64gc-unknown-linux-gnu, linked by the cross gcc, static and

@@ -22,6 +22,8 @@ Options (and the environment variables that set them):
   -d item[,...]    log in_asm, exec, cpu, stats, jit                   QEMU_LOG
   -D logfile       write -d logs to this file                          QEMU_LOG_FILENAME
   -jit-threshold n block executions before the JIT compiles (0: off)   MVVM_JIT_THRESHOLD
+  -jit-lockstep    check each JIT call against the interpreter; stop   MVVM_JIT_LOCKSTEP
+                   with status 123 at the first divergence
   -g port          wait for GDB on 127.0.0.1:port (0: any free port)   QEMU_GDB
   -snapshot-at n:file  after about n instructions, write a snapshot and go on
   -pause-at n:file     after about n instructions, write a snapshot and stop
@@ -113,6 +115,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
             .parse()
             .map_err(|_| usage(format!("bad MVVM_JIT_THRESHOLD '{s}'")))?;
     }
+    opts.jit_lockstep = var("MVVM_JIT_LOCKSTEP").is_some_and(|v| !v.is_empty() && v != "0");
     if let Some(list) = var("QEMU_SET_ENV") {
         for kv in list.split(',') {
             set_env(&mut env, kv)?;
@@ -181,6 +184,7 @@ fn run(args: Vec<OsString>) -> Result<u8, (String, u8)> {
                     .parse()
                     .map_err(|_| usage(format!("bad JIT threshold '{v}'")))?;
             }
+            "jit-lockstep" => opts.jit_lockstep = true,
             "snapshot-at" | "pause-at" => {
                 let v = value()?;
                 let (n, path) = v

@@ -32,6 +32,9 @@ pub struct Options {
     /// 0 turns the JIT off. Without a host JIT (natively, or in the portable
     /// component) this is ignored.
     pub jit_threshold: u32,
+    /// Check every call into generated code against the interpreter and stop at
+    /// the first divergence (`-jit-lockstep`; see `jit::lockstep`). Needs the JIT.
+    pub jit_lockstep: bool,
     /// The emulated CPU's extensions (`-cpu`).
     pub cpu: ExtSet,
 }
@@ -46,6 +49,7 @@ impl Default for Options {
             log: LogItems::default(),
             log_file: None,
             jit_threshold: crate::jit::DEFAULT_THRESHOLD,
+            jit_lockstep: false,
             cpu: ExtSet::default(),
         }
     }
@@ -166,6 +170,37 @@ pub enum Stop {
     Syscall(u64),
 }
 
+/// Gives `code` the JIT `opts` ask for, if this build and host have one. Only
+/// `-jit-lockstep` makes its absence an error: a check that cannot run must not
+/// pass silently.
+pub(crate) fn attach_jit(
+    code: &mut CodeCache,
+    mem: &mut Mem,
+    opts: &Options,
+) -> Result<(), String> {
+    // Per-block logging needs every block interpreted.
+    if opts.jit_threshold == 0 || opts.log.per_block() {
+        if opts.jit_lockstep {
+            return Err(
+                "-jit-lockstep needs the JIT, which -jit-threshold 0, -g and -d in_asm/exec/cpu turn off"
+                    .into(),
+            );
+        }
+        return Ok(());
+    }
+    match Jit::new(mem, opts.jit_threshold) {
+        Ok(mut jit) => {
+            if opts.jit_lockstep {
+                jit.lockstep = Some(Default::default());
+            }
+            code.jit = Some(jit);
+        }
+        Err(e) if opts.jit_lockstep => return Err(format!("-jit-lockstep: {e}")),
+        Err(_) => {}
+    }
+    Ok(())
+}
+
 impl Machine {
     /// A machine with an empty address space; `cwd` is the guest's working directory.
     pub fn new(opts: &Options, cwd: String) -> Result<Machine, String> {
@@ -178,10 +213,7 @@ impl Machine {
         let mut mem = Mem::new(opts.mem_size);
         let mut code = CodeCache::default();
         code.exts = opts.cpu;
-        // Per-block logging needs every block interpreted.
-        if opts.jit_threshold > 0 && !opts.log.per_block() {
-            code.jit = Jit::new(&mut mem, opts.jit_threshold).ok();
-        }
+        attach_jit(&mut code, &mut mem, opts)?;
         Ok(Machine {
             hart: Hart::default(),
             mem,
@@ -293,6 +325,10 @@ impl Machine {
             let slice = self.os.threads.slice.clamp(1, quantum);
             let blocks = crate::snapshot::budget(self, slice);
             let trap = interp::run(&mut self.hart, &mut self.mem, &mut self.code, blocks);
+            if crate::jit::lockstep::diverged(self.code.jit.as_ref()) {
+                // The report is out; the guest's state is not to be trusted.
+                return self.finish(ExitStatus::Exited(crate::jit::lockstep::STATUS.into()));
+            }
             self.after_blocks(trap, blocks, slice);
             if let Some(status) = self.os.exit {
                 crate::snapshot::report_missed(self);

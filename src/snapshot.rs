@@ -808,6 +808,7 @@ pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>
     let mut m = Machine::new(
         &Options {
             jit_threshold: 0,
+            jit_lockstep: false,
             ..opts.clone()
         },
         "/".into(),
@@ -906,9 +907,15 @@ pub fn load(bytes: &[u8], opts: &Options) -> Result<(Machine, Vec<(String, u64)>
     s.end()?;
     r.end()?;
 
-    if jit_threshold > 0 && !opts.log.in_asm && !opts.log.exec && !opts.log.cpu {
-        m.code.jit = crate::jit::Jit::new(&mut m.mem, jit_threshold).ok();
-    }
+    crate::machine::attach_jit(
+        &mut m.code,
+        &mut m.mem,
+        &Options {
+            jit_threshold,
+            ..opts
+        },
+    )
+    .map_err(SnapshotError::Restore)?;
     if let Some(off) = stdin_off {
         seek_stdin(off);
     }

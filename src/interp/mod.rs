@@ -249,7 +249,11 @@ impl CodeCache {
             Tier::Pending { ticket, .. } => self.compiled(ticket, idx)?,
         };
         let jit = self.jit.as_mut()?;
-        let (exit, iters, demote) = jit.enter(hart, func, entry);
+        let (exit, iters, demote) = if jit.lockstep.is_some() {
+            jit::lockstep::enter(jit, mem, hart, self.exts, func, entry)
+        } else {
+            jit.enter(hart, func, entry)
+        };
         if demote {
             for b in &mut self.blocks {
                 if matches!(b.tier, Tier::Jit { func: f, .. } if f == func) {

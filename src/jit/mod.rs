@@ -26,6 +26,7 @@ pub mod abi;
 pub mod backend;
 pub mod emit;
 pub mod fp;
+pub mod lockstep;
 pub mod lower;
 pub mod region;
 
@@ -107,6 +108,8 @@ pub struct Jit {
     links: Box<[Link]>,
     /// Counters for `-d jit`.
     pub stats: Stats,
+    /// Set for `-jit-lockstep`: every call is checked against the interpreter.
+    pub lockstep: Option<lockstep::Lockstep>,
 }
 
 impl std::fmt::Debug for Jit {
@@ -148,6 +151,7 @@ impl Jit {
             modules: 0,
             yields: Vec::new(),
             stats: Stats::default(),
+            lockstep: None,
         }
     }
 
@@ -301,9 +305,13 @@ impl Jit {
             .iter()
             .map(|e| format!("{} {}", e.name(), s.exits[*e as usize]))
             .collect();
+        let lockstep = match &self.lockstep {
+            Some(l) => format!("; lockstep: {} checks", l.checks),
+            None => String::new(),
+        };
         format!(
             "jit: {} regions ({} instructions, {} KiB of wasm, {} rejected) compiled in {:.3} s \
-             ({} in the background), {} flushes; {} calls, {} regions demoted; exits: {}",
+             ({} in the background), {} flushes; {} calls, {} regions demoted; exits: {}{lockstep}",
             s.regions,
             s.insns,
             s.bytes / 1024,
