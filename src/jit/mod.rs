@@ -287,10 +287,12 @@ impl Jit {
 
     /// Drops everything compiled (the caller forgets the function indices).
     pub fn flush(&mut self) {
-        for l in self.links.iter_mut() {
-            l.pc = NO_LINK;
-        }
+        // Links only name installed modules: with none there is nothing to clear
+        // (programs that modify code flush often; the table is 1 MiB).
         if self.modules > 0 {
+            for l in self.links.iter_mut() {
+                l.pc = NO_LINK;
+            }
             self.backend.flush();
             self.modules = 0;
             self.yields.clear();
