@@ -381,9 +381,14 @@ impl<'r> Emitter<'r> {
     /// does once per page) then looks at both pages' bytes; the window is one
     /// contiguous allocation, so accesses may straddle two accessible pages.
     fn check(&mut self, insn: &Insn, pc: u64) {
-        let Some(span) = self.checks.get(self.index).copied().flatten() else {
-            return;
-        };
+        if let Some(span) = self.checks.get(self.index).copied().flatten() {
+            self.check_span(insn, pc, span);
+        }
+    }
+
+    /// Leaves for the interpreter at `pc` unless `span` (relative to `rs1`) is
+    /// accessible: see [`Emitter::check`].
+    fn check_span(&mut self, insn: &Insn, pc: u64, span: Span) {
         self.get(insn.rs1);
         let len = span.hi - span.lo;
         let (mask, want) = match (span.load, span.store) {
@@ -448,6 +453,29 @@ impl<'r> Emitter<'r> {
     pub fn address(&mut self, insn: &Insn, pc: u64) {
         self.check(insn, pc);
         self.host_address(insn);
+    }
+
+    /// For an atomic read-modify-write of `size` bytes at `rs1`: leaves for the
+    /// interpreter at `pc` unless the address is aligned (else SIGBUS) and its page
+    /// readable and writable without decoded code; then pushes its component address.
+    /// Its own check: atomics are not part of the planned runs.
+    pub fn atomic_address(&mut self, insn: &Insn, pc: u64, size: u32) {
+        self.get(insn.rs1)
+            .imm(size as i64 - 1)
+            .op(Instruction::I64And)
+            .op(Instruction::I64Const(0))
+            .op(Instruction::I64Ne);
+        self.if_then(|e| e.exit_to(Exit::Slow, pc));
+        let span = Span {
+            lo: 0,
+            hi: size as i64,
+            load: true,
+            store: true,
+        };
+        self.check_span(insn, pc, span);
+        self.get(insn.rs1);
+        let base = self.layout.ram_base;
+        self.ins().i32_wrap_i64().i32_const(base as i32).i32_add();
     }
 
     /// Pushes the component address of `rs1 + imm` (inside the window: checked).

@@ -8,7 +8,7 @@
 //! interpreter at that instruction ([`Exit::Interp`](super::abi::Exit), or
 //! `Syscall` for `ecall`).
 
-use super::emit::{Access, Emitter, Instruction as W, Lowering, TMP};
+use super::emit::{memarg, Access, Emitter, Instruction as W, Lowering, TMP, TMP32};
 use super::fp::{self, Cmp, Fp, Int, Prec};
 use crate::isa::{Insn, Opcode};
 
@@ -69,6 +69,22 @@ enum Shape {
     Nop,
     /// F and D, lowered by [`fp`].
     Fp(Fp),
+    /// An atomic read-modify-write (`amo*.w`, `amo*.d`): `rd = old; mem = op(old,
+    /// rs2)`. Guest threads run one at a time, so it is a plain load and store.
+    Amo { size: u32, op: Amo },
+}
+
+/// What an AMO stores, from the old value and rs2.
+enum Amo {
+    Swap,
+    /// A bitwise or additive operator (the store keeps the low bytes).
+    Op(W<'static>),
+    /// The old value or rs2, whichever the comparison (on the access's width) picks
+    /// first: `min` is `lt_s`, `maxu` is `gt_u`, ...
+    Pick {
+        cmp32: W<'static>,
+        cmp64: W<'static>,
+    },
 }
 
 const fn access(size: u32, op: fn(wasm_encoder::MemArg) -> W<'static>) -> Access {
@@ -197,6 +213,25 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Jal => S::Jal,
         O::Jalr => S::Jalr,
         O::Fence => S::Nop,
+        // ---- A: AMOs (LR/SC keep the reservation in the interpreter) -------------------
+        O::AmoswapW => amo(4, Amo::Swap),
+        O::AmoswapD => amo(8, Amo::Swap),
+        O::AmoaddW => amo(4, Amo::Op(W::I64Add)),
+        O::AmoaddD => amo(8, Amo::Op(W::I64Add)),
+        O::AmoxorW => amo(4, Amo::Op(W::I64Xor)),
+        O::AmoxorD => amo(8, Amo::Op(W::I64Xor)),
+        O::AmoandW => amo(4, Amo::Op(W::I64And)),
+        O::AmoandD => amo(8, Amo::Op(W::I64And)),
+        O::AmoorW => amo(4, Amo::Op(W::I64Or)),
+        O::AmoorD => amo(8, Amo::Op(W::I64Or)),
+        O::AmominW => amo(4, pick(W::I32LtS, W::I64LtS)),
+        O::AmominD => amo(8, pick(W::I32LtS, W::I64LtS)),
+        O::AmomaxW => amo(4, pick(W::I32GtS, W::I64GtS)),
+        O::AmomaxD => amo(8, pick(W::I32GtS, W::I64GtS)),
+        O::AmominuW => amo(4, pick(W::I32LtU, W::I64LtU)),
+        O::AmominuD => amo(8, pick(W::I32LtU, W::I64LtU)),
+        O::AmomaxuW => amo(4, pick(W::I32GtU, W::I64GtU)),
+        O::AmomaxuD => amo(8, pick(W::I32GtU, W::I64GtU)),
         // ---- F and D (fp.rs; specials and other rounding modes leave) -------------------
         O::Flw => S::Fp(Fp::Load(Prec::S)),
         O::Fld => S::Fp(Fp::Load(Prec::D)),
@@ -260,6 +295,14 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::FcvtDS => S::Fp(Fp::Widen),
         _ => return None,
     })
+}
+
+const fn amo(size: u32, op: Amo) -> Shape {
+    Shape::Amo { size, op }
+}
+
+const fn pick(cmp32: W<'static>, cmp64: W<'static>) -> Amo {
+    Amo::Pick { cmp32, cmp64 }
 }
 
 const fn fma(prec: Prec, neg_prod: bool, neg_add: bool) -> Shape {
@@ -413,6 +456,7 @@ pub fn lower(e: &mut Emitter<'_>, i: &Insn, pc: u64) -> bool {
         }
         Shape::Nop => {}
         Shape::Fp(f) => return fp::lower(e, f, i, pc),
+        Shape::Amo { size, op } => lower_amo(e, i, pc, size, op),
     }
     true
 }
@@ -464,4 +508,43 @@ fn lower_div(e: &mut Emitter<'_>, i: &Insn, op: W<'static>, overflow: bool, rem:
         e.op(W::I64ExtendI32S);
     }
     e.set(i.rd);
+}
+
+/// `rd = mem[rs1]; mem[rs1] = op(rd, rs2)` (sign-extending a word), `rs2` read before
+/// `rd` is written.
+fn lower_amo(e: &mut Emitter<'_>, i: &Insn, pc: u64, size: u32, op: Amo) {
+    let word = size == 4;
+    e.atomic_address(i, pc, size);
+    e.op(W::LocalTee(TMP32));
+    e.op(if word {
+        W::I64Load32S(memarg(0))
+    } else {
+        W::I64Load(memarg(0))
+    });
+    e.op(W::LocalSet(TMP));
+    e.op(W::LocalGet(TMP32));
+    match op {
+        Amo::Swap => {
+            e.get(i.rs2);
+        }
+        Amo::Op(op) => {
+            e.op(W::LocalGet(TMP)).get(i.rs2).op(op);
+        }
+        Amo::Pick { cmp32, cmp64 } => {
+            e.op(W::LocalGet(TMP)).get(i.rs2);
+            if word {
+                e.op(W::LocalGet(TMP)).op(W::I32WrapI64);
+                e.get(i.rs2).op(W::I32WrapI64).op(cmp32);
+            } else {
+                e.op(W::LocalGet(TMP)).get(i.rs2).op(cmp64);
+            }
+            e.op(W::Select);
+        }
+    }
+    e.op(if word {
+        W::I64Store32(memarg(0))
+    } else {
+        W::I64Store(memarg(0))
+    });
+    e.op(W::LocalGet(TMP)).set(i.rd);
 }

@@ -74,10 +74,13 @@ fn the_first_subset_is_translatable() {
         Opcode::Maxu,
         Opcode::Mulh,
         Opcode::Mulhsu,
+        Opcode::FmaddD,
+        Opcode::AmoswapW,
+        Opcode::AmomaxuD,
     ] {
         assert!(ops.contains(&op), "{op:?}");
     }
-    for op in [Opcode::Ecall, Opcode::FenceI, Opcode::FclassD] {
+    for op in [Opcode::Ecall, Opcode::FenceI, Opcode::FclassD, Opcode::LrW] {
         assert!(!ops.contains(&op), "{op:?}");
     }
 }
