@@ -296,13 +296,7 @@ impl CodeCache {
         if jit.background() {
             if let Some(ticket) = jit.start(&region) {
                 // Its blocks wait for it rather than start regions of their own.
-                for b in &region.blocks {
-                    let Some(i) = self.lookup(b.pc) else { continue };
-                    let block = &mut self.blocks[i as usize];
-                    if matches!(block.tier, Tier::Cold(_)) || i == idx {
-                        block.tier = Tier::Pending { ticket, wait: 0 };
-                    }
-                }
+                self.retier(&region, idx, false, |_| Tier::Pending { ticket, wait: 0 });
                 self.pending.insert(ticket, (idx, region));
                 return None;
             }
@@ -343,6 +337,20 @@ impl CodeCache {
         }
     }
 
+    /// Gives the blocks of `region` that are still interpreted (`Cold`, and with
+    /// `pending` those waiting for a compilation too), and block `idx` in any case,
+    /// the tier `tier(entry)` for their index in the region.
+    fn retier(&mut self, region: &Region, idx: u32, pending: bool, tier: impl Fn(u32) -> Tier) {
+        for (entry, b) in region.blocks.iter().enumerate() {
+            let Some(i) = self.lookup(b.pc) else { continue };
+            let block = &mut self.blocks[i as usize];
+            let waiting = pending && matches!(block.tier, Tier::Pending { .. });
+            if matches!(block.tier, Tier::Cold(_)) || waiting || i == idx {
+                block.tier = tier(entry as u32);
+            }
+        }
+    }
+
     /// Points the blocks of `region`, compiled as function `func`, at it (those not
     /// already running generated code, and block `idx` in any case) and lets
     /// generated code chain to them; returns block `idx`'s `(func, entry)`.
@@ -352,16 +360,7 @@ impl CodeCache {
                 jit.link(b.pc, func, entry as u32);
             }
         }
-        for (entry, b) in region.blocks.iter().enumerate() {
-            let Some(i) = self.lookup(b.pc) else { continue };
-            let block = &mut self.blocks[i as usize];
-            if matches!(block.tier, Tier::Cold(_) | Tier::Pending { .. }) || i == idx {
-                block.tier = Tier::Jit {
-                    func,
-                    entry: entry as u32,
-                };
-            }
-        }
+        self.retier(region, idx, true, |entry| Tier::Jit { func, entry });
         match self.blocks[idx as usize].tier {
             Tier::Jit { func, entry } => Some((func, entry)),
             _ => None,
@@ -447,30 +446,36 @@ fn settle(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache, t: Trap, len: u8
 /// the block cache. Returns what [`run`] returns for a trap; on a trap `hart.pc` points
 /// at the instruction.
 pub fn step(hart: &mut Hart, mem: &mut Mem, code: &mut CodeCache) -> Option<Trap> {
+    let (t, len) = execute_at(hart, mem, code.exts).err()?;
+    settle(hart, mem, code, t, len)
+}
+
+/// Fetches, decodes (for the extensions `exts`) and executes the one instruction at
+/// `hart.pc`, touching no decoded-code cache; returns its raw word. On a trap
+/// `hart.pc` points at the instruction, and the error carries the instruction's
+/// length (0 when it could not be fetched).
+pub fn execute_at(hart: &mut Hart, mem: &mut Mem, exts: ExtSet) -> Result<u32, (Trap, u8)> {
     let pc = hart.pc;
     if pc & 1 != 0 {
-        return Some(Trap::Fault {
+        let fault = Trap::Fault {
             addr: pc,
             access: crate::hart::Access::Exec,
             mapped: true,
-        });
+        };
+        return Err((fault, 0));
     }
-    let insn = match mem.fetch(pc) {
-        Ok(word) => isa::decode_for(word, code.exts),
-        Err(t) => return Some(t),
-    };
+    let word = mem.fetch(pc).map_err(|t| (t, 0))?;
+    let insn = isa::decode_for(word, exts);
     hart.instret += 1;
     match execute(hart, mem, &insn) {
-        Ok(()) if insn.op.flags().contains(isa::Flags::CTRL) => None,
-        Ok(()) => {
-            hart.pc = pc.wrapping_add(insn.len as u64);
-            None
-        }
+        Ok(()) if insn.op.flags().contains(isa::Flags::CTRL) => {}
+        Ok(()) => hart.pc = pc.wrapping_add(insn.len as u64),
         Err(t) => {
             hart.pc = pc;
-            settle(hart, mem, code, t, insn.len)
+            return Err((t, insn.len));
         }
     }
+    Ok(word)
 }
 
 /// Decodes the instruction at `pc` without caching it (for tracing and errors), with

@@ -23,9 +23,9 @@
 
 use super::abi::Exit;
 use super::Jit;
-use crate::hart::{Access, Hart, Trap};
-use crate::interp::execute;
-use crate::isa::{self, ExtSet, Flags, FNAMES, XNAMES};
+use crate::hart::{Hart, Trap};
+use crate::interp::execute_at;
+use crate::isa::{self, ExtSet, FNAMES, XNAMES};
 use crate::mem::{Mem, PAGE, W};
 use std::fmt::Write as _;
 
@@ -303,31 +303,6 @@ impl Divergence {
     }
 }
 
-/// Runs the one instruction at `hart.pc` as `interp::step` does, but leaves the
-/// decoded-code cache alone: any trap ends the replay, with `hart.pc` at the
-/// instruction. Returns the instruction's raw word.
-fn step(hart: &mut Hart, mem: &mut Mem, exts: ExtSet) -> Result<u32, Trap> {
-    let pc = hart.pc;
-    if pc & 1 != 0 {
-        return Err(Trap::Fault {
-            addr: pc,
-            access: Access::Exec,
-            mapped: true,
-        });
-    }
-    let word = mem.fetch(pc)?;
-    let insn = isa::decode_for(word, exts);
-    hart.instret += 1;
-    if let Err(t) = execute(hart, mem, &insn) {
-        hart.pc = pc;
-        return Err(t);
-    }
-    if !insn.op.flags().contains(Flags::CTRL) {
-        hart.pc = pc.wrapping_add(insn.len as u64);
-    }
-    Ok(word)
-}
-
 /// Checks one call into generated code. `before` is the hart it started from,
 /// `pages` the writable memory then, which `mem` holds again; `after` is the hart it
 /// left and `changes` the pages it wrote. The interpreter runs from `before` until
@@ -374,7 +349,7 @@ pub fn check(
             break Stop::Limit(steps);
         }
         let pc = hart.pc;
-        match step(&mut hart, mem, exts) {
+        match execute_at(&mut hart, mem, exts) {
             Ok(word) => {
                 if steps < TRACED_STEPS
                     && trace.len() < SHOWN_INSNS
@@ -383,7 +358,7 @@ pub fn check(
                     trace.push((pc, word));
                 }
             }
-            Err(t) => break Stop::Trap(t, pc),
+            Err((t, _)) => break Stop::Trap(t, pc),
         }
         steps += 1;
     };
@@ -445,6 +420,7 @@ pub fn enter(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hart::Access;
     use crate::mem::{VmaKind, R, X};
 
     const CODE: u64 = 0x10000;
@@ -472,7 +448,7 @@ mod tests {
     /// A stand-in for generated code: the interpreter runs `n` instructions.
     fn fake_jit(hart: &mut Hart, mem: &mut Mem, n: u64) {
         for _ in 0..n {
-            step(hart, mem, ExtSet::default()).expect("no trap");
+            execute_at(hart, mem, ExtSet::default()).expect("no trap");
         }
     }
 
