@@ -48,14 +48,19 @@ const ALIAS_MODULE: &[u8] = &[
 const MAX_INSTANCES: usize = 9_000;
 
 /// Sets up `config` for the JIT: every memory comes from `creator`; generated code
-/// may use the wide-arithmetic proposal (`i64.mul_wide_*` for `mulh*`) and tail
-/// calls (`return_call_indirect`, how regions chain to each other).
+/// may use the wide-arithmetic proposal (`i64.mul_wide_*` for `mulh*`), tail calls
+/// (`return_call_indirect`, how regions chain to each other) and relaxed SIMD in
+/// its deterministic mode, where `f64x2.relaxed_madd` is a fused multiply-add on
+/// every host (an instruction where the CPU has one, a libcall elsewhere): the FP
+/// lowerings need a single rounding to be bit-exact.
 pub fn configure(config: &mut Config, creator: Arc<Creator>) {
     config
         .with_host_memory(creator)
         .memory_init_cow(false)
         .wasm_wide_arithmetic(true)
-        .wasm_tail_call(true);
+        .wasm_tail_call(true)
+        .wasm_relaxed_simd(true)
+        .relaxed_simd_deterministic(true);
 }
 
 /// One linear memory's address space: `[base, base + reserved + guard)` is mapped,

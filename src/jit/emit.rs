@@ -37,7 +37,7 @@
 
 use super::abi::{self, Exit, Layout};
 use super::region::Region;
-use crate::isa::Insn;
+use crate::isa::{Insn, Opcode};
 use crate::mem::{CODE, PAGE, R, W};
 use wasm_encoder::{
     BlockType, CodeSection, Encode, EntityType, ExportKind, ExportSection, Function,
@@ -127,21 +127,31 @@ const MAX_SPAN: i64 = 256;
 /// lowering it: `(bytes, is_store)`, or `None` for instructions without one.
 pub type AccessFn = fn(&Insn) -> Option<(u32, bool)>;
 
-/// Which accesses of a block check their addresses (`Some`: the span to check) and
-/// which are covered by an earlier check through the same base register (`None`, as
-/// for instructions without an access). A run through base `r` ends where `r` may be
-/// written, and at a block's end (the next block may be entered from elsewhere).
+/// Which accesses of a block check their addresses (`Some`: the span to check,
+/// relative to the access's own base register) and which are covered by an earlier
+/// check (`None`, as for instructions without an access). A check covers a run of
+/// accesses whose addresses are constant offsets from one value: the value a
+/// register held when the block started, or one an instruction produced, followed
+/// through `addi` (and so `mv`): in `addi a3,a5,24; sd a4,0(a3); addi a0,a5,32;
+/// sd a6,0(a0)` both stores are `a5 + 24..40`, one check. Values never change, so a
+/// run lasts to the block's end (the next block may be entered from elsewhere).
 pub fn plan_checks(insns: &[Insn], access: AccessFn) -> Vec<Option<Span>> {
     let mut plan: Vec<Option<Span>> = vec![None; insns.len()];
-    // The access whose check is still open for each base register.
-    let mut open: [Option<usize>; 32] = [None; 32];
+    // What each register holds: (value, offset). Values 0..32 are the registers'
+    // contents at the block's start, 32 + k what instruction k wrote.
+    let mut holds: [(usize, i64); 32] = std::array::from_fn(|r| (r, 0));
+    // The access whose check is open for each value.
+    let mut open: Vec<Option<usize>> = vec![None; 32 + insns.len()];
+    // The offset from its value of each checking access's base register.
+    let mut base = vec![0i64; insns.len()];
     for (k, insn) in insns.iter().enumerate() {
+        let (value, offset) = holds[(insn.rs1 & 31) as usize];
         if let Some((size, store)) = access(insn) {
-            let (base, lo) = ((insn.rs1 & 31) as usize, insn.imm as i64);
-            let hi = lo + size as i64;
-            let joined = open[base]
+            let lo = offset.wrapping_add(insn.imm as i64);
+            let hi = lo.wrapping_add(size as i64);
+            let joined = open[value]
                 .and_then(|l| plan[l].as_mut())
-                .filter(|s| s.hi.max(hi) - s.lo.min(lo) <= MAX_SPAN);
+                .filter(|s| s.hi.max(hi).wrapping_sub(s.lo.min(lo)) <= MAX_SPAN);
             match joined {
                 Some(s) => {
                     s.lo = s.lo.min(lo);
@@ -156,12 +166,26 @@ pub fn plan_checks(insns: &[Insn], access: AccessFn) -> Vec<Option<Span>> {
                         load: !store,
                         store,
                     });
-                    open[base] = Some(k);
+                    open[value] = Some(k);
+                    base[k] = offset;
                 }
             }
         }
-        // Any instruction may write its rd (stores and branches have rd = x0).
-        open[(insn.rd & 31) as usize] = None;
+        // Stores and branches have rd = x0.
+        let rd = (insn.rd & 31) as usize;
+        if rd != 0 {
+            holds[rd] = if insn.op == Opcode::Addi {
+                (value, offset.wrapping_add(insn.imm as i64))
+            } else {
+                (32 + k, 0)
+            };
+        }
+    }
+    for (span, base) in plan.iter_mut().zip(base) {
+        if let Some(s) = span {
+            s.lo = s.lo.wrapping_sub(base);
+            s.hi = s.hi.wrapping_sub(base);
+        }
     }
     plan
 }

@@ -8,8 +8,10 @@
 //! rounding modes, improperly NaN-boxed singles) leaves for the interpreter at the
 //! instruction ([`Exit::Interp`]), which runs `interp/fp` on it, so every flag but NX
 //! is the interpreter's business. NX comes from the exact error of the operation
-//! (TwoSum, Dekker's product), computed only while `fflags` lacks it: it is sticky,
-//! so once raised the error terms are skipped.
+//! (TwoSum; a fused multiply-add for products, remainders and fmadd's exact sum),
+//! computed only while `fflags` lacks it: it is sticky, so once raised the error
+//! terms are skipped. Core wasm has no fused multiply-add: [`fused`] takes relaxed
+//! SIMD's, which the launcher makes deterministic (always fused).
 //!
 //! wasm arithmetic is deterministic except for the bits of NaN results, and no result
 //! kept here is a NaN; moves, loads, stores, `abs`, `neg` and `copysign` keep NaN
@@ -424,7 +426,8 @@ fn within(e: &mut Emitter<'_>, lo: i64, hi: i64) {
 }
 
 /// Pushes whether X and Y are normal below 2^996 with exponents summing into
-/// `[lo, hi]` (relative to the doubled bias), the window of Dekker's product.
+/// `[lo, hi]` (relative to the doubled bias), where a product's error is
+/// representable.
 fn product_window(e: &mut Emitter<'_>, lo: i64, hi: i64) {
     field(e, X);
     e.ins().local_tee(TMP);
@@ -469,48 +472,29 @@ fn sum_error(e: &mut Emitter<'_>, a: u32, b: u32, s: u32, tmp: u32) {
         .f64_add();
 }
 
-/// Veltkamp's split of scratch `v` into `hi + lo`, 26 bits each.
-fn split(e: &mut Emitter<'_>, v: u32, hi: u32, lo: u32) {
+/// Pushes `a × b ± c` rounded once (RNE). Core wasm has no scalar fused
+/// multiply-add: this is lane 0 of relaxed SIMD's `f64x2.relaxed_madd`, which the
+/// launcher's engine runs in deterministic mode, where it is fused on every host.
+fn fused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32, neg_c: bool) {
     e.ins()
-        .f64_const(134_217_729.0.into())
-        .local_get(v)
-        .f64_mul()
-        .local_tee(hi)
-        .local_get(hi)
-        .local_get(v)
-        .f64_sub()
-        .f64_sub()
-        .local_set(hi)
-        .local_get(v)
-        .local_get(hi)
-        .f64_sub()
-        .local_set(lo);
+        .local_get(a)
+        .f64x2_splat()
+        .local_get(b)
+        .f64x2_splat()
+        .local_get(c);
+    if neg_c {
+        e.ins().f64_neg();
+    }
+    e.ins()
+        .f64x2_splat()
+        .f64x2_relaxed_madd()
+        .f64x2_extract_lane(0);
 }
 
-/// Pushes the exact error of `p = RN(a × b)` (Dekker's product; inside the window
-/// of [`product_window`]); uses scratch 6..=9.
+/// Pushes the exact error `a × b - p` of `p = RN(a × b)` (inside the window of
+/// [`product_window`], where it is representable).
 fn product_error(e: &mut Emitter<'_>, a: u32, b: u32, p: u32) {
-    let (ah, al, bh, bl) = (t(6), t(7), t(8), t(9));
-    split(e, a, ah, al);
-    split(e, b, bh, bl);
-    e.ins()
-        .local_get(ah)
-        .local_get(bh)
-        .f64_mul()
-        .local_get(p)
-        .f64_sub()
-        .local_get(ah)
-        .local_get(bl)
-        .f64_mul()
-        .f64_add()
-        .local_get(al)
-        .local_get(bh)
-        .f64_mul()
-        .f64_add()
-        .local_get(al)
-        .local_get(bl)
-        .f64_mul()
-        .f64_add();
+    fused(e, a, b, p, true);
 }
 
 /// Pushes `s` rounded to odd given its non-zero error `err`: truncated, lsb set.
@@ -637,14 +621,12 @@ fn div_d(e: &mut Emitter<'_>, pc: u64) {
     );
 }
 
-/// Raises NX unless `q × y == X` exactly (the quotient or root `q` was exact).
+/// Raises NX unless `q × y == X` exactly (the quotient or root `q` was exact):
+/// the remainder `q × y - X` is representable in the window, so one fused
+/// operation computes it exactly.
 fn remainder_nx(e: &mut Emitter<'_>, q: u32, y: u32) {
-    let p = t(4);
-    e.ins().local_get(q).local_get(y).f64_mul().local_set(p);
-    // x - p is exact (Sterbenz), and so is the rest: the remainder is a float.
-    e.ins().local_get(X).local_get(p).f64_sub();
-    product_error(e, q, y, p);
-    e.ins().f64_sub().f64_const(0.0.into()).f64_ne();
+    fused(e, q, y, X, true);
+    e.ins().f64_const(0.0.into()).f64_ne();
     raise_nx(e);
 }
 
@@ -677,54 +659,52 @@ fn sqrt_d(e: &mut Emitter<'_>, pc: u64) {
 
 /// fmadd.d and its sign variants (X and Z already negated as asked).
 fn fma_d(e: &mut Emitter<'_>, pc: u64) {
-    let (uh, ul, th, tl, v, verr) = (t(4), t(5), t(6), t(7), t(8), t(9));
+    let (uh, ul, th, tl, v, tmp) = (t(4), t(5), t(6), t(7), t(8), t(9));
     product_window(e, -918, 1019);
     field(e, Z);
     within(e, BIAS - 970, BIAS + 1020);
     e.ins().i32_and();
     e.if_else(
         |e| {
-            // a × b + c == th + tl + ul exactly (see interp/fp's f64_fma).
-            e.ins().local_get(X).local_get(Y).f64_mul().local_set(uh);
-            product_error(e, X, Y, uh);
-            e.ins().local_set(ul);
-            e.ins().local_get(Z).local_get(uh).f64_add().local_set(th);
-            sum_error(e, Z, uh, th, tl);
-            e.ins().local_set(tl);
-            e.ins().local_get(tl).local_get(ul).f64_add().local_set(v);
-            sum_error(e, tl, ul, v, verr);
-            e.ins().local_tee(verr).f64_const(0.0.into()).f64_eq();
-            e.if_else(
-                |e| {
-                    // Exactly th + v: an ordinary rounded sum, unless it is tiny
-                    // (the tininess rules). A zero is an exact cancellation, +0
-                    // under RNE as wasm computes it.
-                    e.ins().local_get(th).local_get(v).f64_add().local_set(R);
-                    e.ins()
-                        .local_get(R)
-                        .i64_reinterpret_f64()
-                        .i64_const(!F64_SIGN)
-                        .i64_and()
-                        .i64_const(1)
-                        .i64_sub()
-                        .i64_const(F64_MIN_NORMAL)
-                        .i64_lt_u();
-                    bail(e, pc);
-                    unless_inexact(e, |e| {
-                        sum_error(e, th, v, R, uh);
+            // Nothing overflows in the window; tiny results follow the tininess
+            // rules, and a zero is an exact cancellation (+0 under RNE).
+            fused(e, X, Y, Z, false);
+            e.ins()
+                .local_tee(R)
+                .i64_reinterpret_f64()
+                .i64_const(!F64_SIGN)
+                .i64_and()
+                .i64_const(1)
+                .i64_sub()
+                .i64_const(F64_MIN_NORMAL)
+                .i64_lt_u();
+            bail(e, pc);
+            unless_inexact(e, |e| {
+                // a × b == uh + ul exactly.
+                e.ins().local_get(X).local_get(Y).f64_mul().local_set(uh);
+                product_error(e, X, Y, uh);
+                e.ins().local_tee(ul).f64_const(0.0.into()).f64_eq();
+                e.if_else(
+                    |e| {
+                        sum_error(e, Z, uh, R, tmp);
                         e.ins().f64_const(0.0.into()).f64_ne();
                         raise_nx(e);
-                    });
-                },
-                |e| {
-                    // Boldo & Melquiond: RN(th + RO(tl + ul)), and inexact.
-                    e.ins().local_get(th);
-                    round_to_odd(e, v, verr);
-                    e.ins().f64_add().local_set(R);
-                    e.ins().i32_const(1);
-                    e.raise();
-                },
-            );
+                    },
+                    |e| {
+                        // a × b + c == th + tl + ul == th + v + (error of v): see
+                        // interp/fp's f64_fma; exact only if that error is zero
+                        // and R == th + v.
+                        e.ins().local_get(Z).local_get(uh).f64_add().local_set(th);
+                        sum_error(e, Z, uh, th, tmp);
+                        e.ins().local_tee(tl).local_get(ul).f64_add().local_set(v);
+                        sum_error(e, tl, ul, v, tmp);
+                        e.ins().f64_const(0.0.into()).f64_ne();
+                        sum_error(e, th, v, R, tmp);
+                        e.ins().f64_const(0.0.into()).f64_ne().i32_or();
+                        raise_nx(e);
+                    },
+                );
+            });
         },
         |e| {
             // A zero product (exact) plus a finite addend, or a product plus zero.

@@ -384,25 +384,34 @@ fn one_check_covers_a_run_of_accesses_through_a_base() {
         _ => None,
     };
     let code = [
-        insn(Opcode::Ld, 10, 11, 0, 8),    // 0: opens a1's check
+        insn(Opcode::Ld, 10, 11, 0, 8),    // 0: opens the check of a1's value
         insn(Opcode::Ld, 12, 11, 0, -8),   // 1: covered: the span grows to [-8, 16)
         insn(Opcode::Sd, 0, 13, 10, 0),    // 2: opens a3's check
         insn(Opcode::Sd, 0, 11, 12, 0),    // 3: covered, and the span now stores too
-        insn(Opcode::Addi, 11, 11, 0, 64), // 4: writes a1: its check closes
-        insn(Opcode::Lbu, 14, 11, 0, 0),   // 5: opens a new check for a1
-        insn(Opcode::Lbu, 13, 13, 0, 300), // 6: beyond MAX_SPAN of a3's: a new check...
-        insn(Opcode::Sd, 0, 13, 10, 0),    // 7: ...and the load wrote a3: a new one
+        insn(Opcode::Addi, 11, 11, 0, 64), // 4: a1 = a1 + 64, the same value
+        insn(Opcode::Lbu, 14, 11, 0, 0),   // 5: covered: the span grows to [-8, 65)
+        insn(Opcode::Addi, 15, 13, 0, 8),  // 6: a5 = a3 + 8
+        insn(Opcode::Sd, 0, 15, 10, 0),    // 7: covered: a3's span is [0, 16)
+        insn(Opcode::Lbu, 13, 13, 0, 300), // 8: beyond MAX_SPAN of a3's: a new check...
+        insn(Opcode::Sd, 0, 13, 10, 0),    // 9: ...and the load wrote a3: a new one
+        insn(Opcode::Sd, 0, 15, 10, 292),  // 10: a5 = old a3 + 8: covered by 8's check
     ];
     let plan = plan_checks(&code, access);
     let leaders: Vec<usize> = (0..plan.len()).filter(|&k| plan[k].is_some()).collect();
-    assert_eq!(leaders, [0, 2, 5, 6, 7]);
+    assert_eq!(leaders, [0, 2, 8, 9]);
     assert_eq!(
         format!("{:?}", plan[0].unwrap()),
-        "Span { lo: -8, hi: 16, load: true, store: true }"
+        "Span { lo: -8, hi: 65, load: true, store: true }"
     );
     assert_eq!(
         format!("{:?}", plan[2].unwrap()),
-        "Span { lo: 0, hi: 8, load: false, store: true }"
+        "Span { lo: 0, hi: 16, load: false, store: true }"
+    );
+    // Relative to the checking access's own base register.
+    let later = [insn(Opcode::Addi, 15, 13, 0, 8), code[7], code[2]];
+    assert_eq!(
+        format!("{:?}", plan_checks(&later, access)[1].unwrap()),
+        "Span { lo: -8, hi: 8, load: false, store: true }"
     );
     // Every plan yields a valid module.
     let region = Region {
