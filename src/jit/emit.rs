@@ -283,6 +283,22 @@ impl<'r> Emitter<'r> {
         self
     }
 
+    /// Stores the i32 that `value` pushes (5 bits) as the hart's `fflags`.
+    pub fn set_fflags(&mut self, value: impl FnOnce(&mut Self)) -> &mut Self {
+        self.ins().local_get(STATE);
+        value(self);
+        self.ins().i32_store8(memarg(abi::FFLAGS));
+        self
+    }
+
+    /// Stores the i32 that `value` pushes (3 bits) as the hart's `frm`.
+    pub fn set_frm(&mut self, value: impl FnOnce(&mut Self)) -> &mut Self {
+        self.ins().local_get(STATE);
+        value(self);
+        self.ins().i32_store8(memarg(abi::FRM));
+        self
+    }
+
     /// Pushes the hart's dynamic rounding mode `frm` (an i32).
     pub fn frm(&mut self) -> &mut Self {
         self.ins().local_get(STATE).i32_load8_u(memarg(abi::FRM));

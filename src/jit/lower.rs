@@ -10,7 +10,7 @@
 
 use super::emit::{memarg, Access, Emitter, Instruction as W, Lowering, TMP, TMP32};
 use super::fp::{self, Cmp, Fp, Int, Prec};
-use crate::isa::{Insn, Opcode};
+use crate::isa::{csr, Insn, Opcode};
 
 /// How an instruction becomes wasm.
 enum Shape {
@@ -72,6 +72,18 @@ enum Shape {
     /// An atomic read-modify-write (`amo*.w`, `amo*.d`): `rd = old; mem = op(old,
     /// rs2)`. Guest threads run one at a time, so it is a plain load and store.
     Amo { size: u32, op: Amo },
+    /// `csrrw`/`csrrs`/`csrrc` and their immediate forms (`imm`: the source is the
+    /// 5-bit `rs1` field), for the FP CSRs only (`fflags`, `frm`, `fcsr`): the
+    /// counters and anything else leave for the interpreter.
+    Csr { op: CsrOp, imm: bool },
+}
+
+/// How a CSR instruction makes the new value from the old one and its source.
+#[derive(Clone, Copy)]
+enum CsrOp {
+    Write,
+    Set,
+    Clear,
 }
 
 /// What an AMO stores, from the old value and rs2.
@@ -213,6 +225,13 @@ fn shape(op: Opcode) -> Option<Shape> {
         O::Jal => S::Jal,
         O::Jalr => S::Jalr,
         O::Fence => S::Nop,
+        // ---- Zicsr (the FP CSRs) --------------------------------------------------
+        O::Csrrw => csr_shape(CsrOp::Write, false),
+        O::Csrrs => csr_shape(CsrOp::Set, false),
+        O::Csrrc => csr_shape(CsrOp::Clear, false),
+        O::Csrrwi => csr_shape(CsrOp::Write, true),
+        O::Csrrsi => csr_shape(CsrOp::Set, true),
+        O::Csrrci => csr_shape(CsrOp::Clear, true),
         // ---- A: AMOs (LR/SC keep the reservation in the interpreter) -------------------
         O::AmoswapW => amo(4, Amo::Swap),
         O::AmoswapD => amo(8, Amo::Swap),
@@ -303,6 +322,10 @@ const fn amo(size: u32, op: Amo) -> Shape {
 
 const fn pick(cmp32: W<'static>, cmp64: W<'static>) -> Amo {
     Amo::Pick { cmp32, cmp64 }
+}
+
+const fn csr_shape(op: CsrOp, imm: bool) -> Shape {
+    Shape::Csr { op, imm }
 }
 
 const fn fma(prec: Prec, neg_prod: bool, neg_add: bool) -> Shape {
@@ -457,7 +480,62 @@ pub fn lower(e: &mut Emitter<'_>, i: &Insn, pc: u64) -> bool {
         Shape::Nop => {}
         Shape::Fp(f) => return fp::lower(e, f, i, pc),
         Shape::Amo { size, op } => lower_amo(e, i, pc, size, op),
+        Shape::Csr { op, imm } => return lower_csr(e, i, op, imm),
     }
+    true
+}
+
+/// The FP CSRs as `interp/exec/zicsr.rs` reads and writes them: `fcsr` is
+/// `frm << 5 | fflags`; a write keeps 5 bits of `fflags` and 3 of `frm`; `csrrs` and
+/// `csrrc` with source x0 (or immediate 0) do not write. `false` for other CSRs.
+fn lower_csr(e: &mut Emitter<'_>, i: &Insn, op: CsrOp, imm: bool) -> bool {
+    let c = i.imm as u16;
+    if !matches!(c, csr::FFLAGS | csr::FRM | csr::FCSR) {
+        return false;
+    }
+    match c {
+        csr::FFLAGS => e.fflags(),
+        csr::FRM => e.frm(),
+        _ => e
+            .frm()
+            .op(W::I32Const(5))
+            .op(W::I32Shl)
+            .fflags()
+            .op(W::I32Or),
+    };
+    e.op(W::I64ExtendI32U).op(W::LocalSet(TMP));
+    if matches!(op, CsrOp::Write) || i.rs1 != 0 {
+        if imm {
+            e.imm(i.rs1 as i64);
+        } else {
+            e.get(i.rs1);
+        }
+        match op {
+            CsrOp::Write => {}
+            CsrOp::Set => {
+                e.op(W::LocalGet(TMP)).op(W::I64Or);
+            }
+            CsrOp::Clear => {
+                e.imm(-1).op(W::I64Xor).op(W::LocalGet(TMP)).op(W::I64And);
+            }
+        }
+        e.op(W::I32WrapI64).op(W::LocalSet(TMP32));
+        let field = |e: &mut Emitter<'_>, shift: i32, mask: i32| {
+            e.op(W::LocalGet(TMP32));
+            if shift != 0 {
+                e.op(W::I32Const(shift)).op(W::I32ShrU);
+            }
+            e.op(W::I32Const(mask)).op(W::I32And);
+        };
+        match c {
+            csr::FFLAGS => e.set_fflags(|e| field(e, 0, 0x1f)),
+            csr::FRM => e.set_frm(|e| field(e, 0, 7)),
+            _ => e
+                .set_fflags(|e| field(e, 0, 0x1f))
+                .set_frm(|e| field(e, 5, 7)),
+        };
+    }
+    e.op(W::LocalGet(TMP)).set(i.rd);
     true
 }
 
