@@ -50,6 +50,10 @@ enum Tier {
     Pending { ticket: u32, wait: u32 },
     /// Interpreted for good (no region can start here).
     Never,
+    /// Compiled into function `func` (block `entry`), which returns too soon to be
+    /// worth a call from here (see [`jit::MIN_YIELD`]): interpreted when the run
+    /// loop reaches it, but generated code still chains into it.
+    Demoted { func: u32, entry: u32 },
 }
 
 /// Decoded blocks by guest pc.
@@ -233,7 +237,7 @@ impl CodeCache {
         let block = &mut self.blocks[idx as usize];
         let (func, entry) = match block.tier {
             Tier::Jit { func, entry } => (func, entry),
-            Tier::Never => return None,
+            Tier::Never | Tier::Demoted { .. } => return None,
             Tier::Cold(n) if n + 1 < jit.threshold => {
                 block.tier = Tier::Cold(n + 1);
                 return None;
@@ -254,14 +258,36 @@ impl CodeCache {
         } else {
             jit.enter(hart, func, entry)
         };
+        if exit == jit::abi::Exit::Jump {
+            self.left_for(hart.pc);
+        }
         if demote {
             for b in &mut self.blocks {
-                if matches!(b.tier, Tier::Jit { func: f, .. } if f == func) {
-                    b.tier = Tier::Never;
+                if let Tier::Jit { func: f, entry } = b.tier {
+                    if f == func {
+                        b.tier = Tier::Demoted { func, entry };
+                    }
                 }
             }
         }
         Some((exit, iters))
+    }
+
+    /// Generated code returned to the component to continue at `pc`, whose block
+    /// it could not chain to. Not compiled: each such return costs a round trip, so
+    /// the block heats faster ([`jit::EXIT_HEAT`]). Compiled: its link was evicted
+    /// by a block whose pc hashes alike, and is put back (the hotter of the two ends
+    /// up holding the entry).
+    fn left_for(&mut self, pc: u64) {
+        let Some(t) = self.lookup(pc) else { return };
+        let Some(jit) = self.jit.as_mut() else { return };
+        match &mut self.blocks[t as usize].tier {
+            Tier::Cold(n) => *n = n.saturating_add(jit::EXIT_HEAT - 1),
+            Tier::Jit { func, entry } | Tier::Demoted { func, entry } => {
+                jit.link(pc, *func, *entry)
+            }
+            Tier::Never | Tier::Pending { .. } => {}
+        }
     }
 
     /// Compiles the region that grows from block `idx` and points its blocks at the

@@ -106,11 +106,17 @@ impl Exit {
     }
 }
 
-/// Entries in the table of [`Link`]s (a power of two; 1 MiB). Every block of every
-/// region is entered, so the table must be sparse: with 16K entries, collisions
-/// evicted hot blocks and SQLite's bench left generated code 2.1M times a run
-/// instead of 1.4M.
-pub const LINKS: usize = 65536;
+/// log2 of the entries in the table of [`Link`]s.
+pub const LINK_BITS: u32 = 16;
+/// Entries in the table of [`Link`]s (1 MiB). Every block of every region is
+/// entered, so the table must be sparse: with 16K entries, collisions evicted hot
+/// blocks and SQLite's bench left generated code 2.1M times a run instead of 1.4M.
+pub const LINKS: usize = 1 << LINK_BITS;
+/// Fibonacci hashing's multiplier (2^32 / golden ratio): [`link_slot`] spreads the
+/// pcs over the table. Indexed by the pc's low bits instead, code larger than 128 KiB
+/// collided with itself 128 KiB apart (Lua's opcode dispatch block was evicted by
+/// one of its library's, and 75K returns a run went through the component).
+pub const LINK_HASH: u32 = 0x9e37_79b9;
 
 /// One entry of the table generated code chains through: guest address `pc` starts
 /// block `entry` of the function at `func` in the shared table. A `pc` of
@@ -138,9 +144,10 @@ pub const LINK_ENTRY: u64 = offset_of!(Link, entry) as u64;
 /// log2 of the size of a [`Link`].
 pub const LINK_SHIFT: u32 = std::mem::size_of::<Link>().trailing_zeros();
 
-/// The index of the [`Link`] for guest address `pc` (instructions are 2-aligned).
+/// The index of the [`Link`] for guest address `pc`: the top [`LINK_BITS`] of
+/// `(pc >> 1) × LINK_HASH` on 32 bits (instructions are 2-aligned).
 pub fn link_slot(pc: u64) -> usize {
-    (pc >> 1) as usize & (LINKS - 1)
+    (((pc as u32) >> 1).wrapping_mul(LINK_HASH) >> (32 - LINK_BITS)) as usize
 }
 
 /// Where the things generated code touches live in the component's memory.

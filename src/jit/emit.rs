@@ -704,13 +704,15 @@ fn chain(s: &mut InstructionSink<'_>, layout: Layout) {
         .i32_lt_u()
         .i32_and()
         .if_(BlockType::Empty)
-        // The link's address: links + slot * size, slot = (pc >> 1) & (LINKS - 1).
+        // The link's address: links + slot * size (slot: see abi::link_slot).
         .local_get(PC_OUT)
         .i32_wrap_i64()
         .i32_const(1)
         .i32_shr_u()
-        .i32_const(abi::LINKS as i32 - 1)
-        .i32_and()
+        .i32_const(abi::LINK_HASH as i32)
+        .i32_mul()
+        .i32_const(32 - abi::LINK_BITS as i32)
+        .i32_shr_u()
         .i32_const(abi::LINK_SHIFT as i32)
         .i32_shl()
         .i32_const(layout.links as i32)
