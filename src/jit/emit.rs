@@ -488,8 +488,8 @@ impl<'r> Emitter<'r> {
             .i32_ne();
     }
 
-    /// Checks the access of `insn` at `pc` as planned, then pushes the component
-    /// address it reaches (for a lowering to load or store through).
+    /// Checks the access of `insn` at `pc` as planned, then pushes its guest address,
+    /// the index a lowering loads or stores through with [`Emitter::guest`].
     pub fn address(&mut self, insn: &Insn, pc: u64) {
         self.check(insn, pc);
         self.host_address(insn);
@@ -497,7 +497,7 @@ impl<'r> Emitter<'r> {
 
     /// For an atomic read-modify-write of `size` bytes at `rs1`: leaves for the
     /// interpreter at `pc` unless the address is aligned (else SIGBUS) and its page
-    /// readable and writable without decoded code; then pushes its component address.
+    /// readable and writable without decoded code; then pushes its index (see [`Emitter::guest`]).
     /// Its own check: atomics are not part of the planned runs.
     pub fn atomic_address(&mut self, insn: &Insn, pc: u64, size: u32) {
         self.get(insn.rs1)
@@ -514,25 +514,31 @@ impl<'r> Emitter<'r> {
         };
         self.check_span(insn, pc, span);
         self.get(insn.rs1);
-        let base = self.layout.ram_base;
-        self.ins().i32_wrap_i64().i32_const(base as i32).i32_add();
+        self.ins().i32_wrap_i64();
     }
 
-    /// Pushes the component address of `rs1 + imm` (inside the window: checked).
+    /// Pushes the guest address `rs1 + imm` (inside the window: checked) as the
+    /// index a [`Emitter::guest`] memory argument adds the window's base to.
     fn host_address(&mut self, insn: &Insn) {
         self.get(insn.rs1);
-        let base = self.layout.ram_base;
         let mut s = self.ins();
         if insn.imm != 0 {
             s.i64_const(insn.imm as i64).i64_add();
         }
-        s.i32_wrap_i64().i32_const(base as i32).i32_add();
+        s.i32_wrap_i64();
+    }
+
+    /// The memory argument of a guest access whose index [`Emitter::address`] (or
+    /// [`Emitter::atomic_address`]) pushed: the window's base as the offset, within
+    /// the memory's guard region, so wasmtime adds no bounds check.
+    pub fn guest(&self) -> MemArg {
+        memarg(self.layout.ram_base as u64)
     }
 
     /// `rd = load(rs1 + imm)`.
     pub fn load(&mut self, insn: &Insn, pc: u64, access: Access) {
         self.address(insn, pc);
-        self.op((access.op)(memarg(0)));
+        self.op((access.op)(self.guest()));
         self.set(insn.rd);
     }
 
@@ -540,7 +546,7 @@ impl<'r> Emitter<'r> {
     pub fn store(&mut self, insn: &Insn, pc: u64, access: Access) {
         self.address(insn, pc);
         self.get(insn.rs2);
-        self.op((access.op)(memarg(0)));
+        self.op((access.op)(self.guest()));
     }
 }
 

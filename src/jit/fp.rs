@@ -19,7 +19,7 @@
 //! binary64 (exactly, or rounded to odd) and narrowed, as `interp/fp` does.
 
 use super::abi::Exit;
-use super::emit::{memarg, Emitter, FTMP, TMP, TMP2, TMP32};
+use super::emit::{Emitter, FTMP, TMP, TMP2, TMP32};
 use crate::isa::Insn;
 
 /// Precision of an FP operation.
@@ -179,13 +179,15 @@ pub fn lower(e: &mut Emitter<'_>, fp: Fp, i: &Insn, pc: u64) -> bool {
         Fp::Load(p) => {
             e.address(i, pc);
             if p == Prec::S {
+                let m = e.guest();
                 e.ins()
-                    .i64_load32_u(memarg(0))
+                    .i64_load32_u(m)
                     .i64_const(BOX)
                     .i64_or()
                     .f64_reinterpret_i64();
             } else {
-                e.ins().f64_load(memarg(0));
+                let m = e.guest();
+                e.ins().f64_load(m);
             }
             e.fset(i.rd);
         }
@@ -193,9 +195,11 @@ pub fn lower(e: &mut Emitter<'_>, fp: Fp, i: &Insn, pc: u64) -> bool {
             e.address(i, pc);
             e.fget(i.rs2);
             if p == Prec::S {
-                e.ins().i64_reinterpret_f64().i64_store32(memarg(0));
+                let m = e.guest();
+                e.ins().i64_reinterpret_f64().i64_store32(m);
             } else {
-                e.ins().f64_store(memarg(0));
+                let m = e.guest();
+                e.ins().f64_store(m);
             }
         }
         Fp::Add(p) | Fp::Sub(p) => {

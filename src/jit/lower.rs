@@ -8,7 +8,7 @@
 //! interpreter at that instruction ([`Exit::Interp`](super::abi::Exit), or
 //! `Syscall` for `ecall`).
 
-use super::emit::{memarg, Access, Emitter, Instruction as W, Lowering, TMP, TMP32};
+use super::emit::{Access, Emitter, Instruction as W, Lowering, TMP, TMP32};
 use super::fp::{self, Cmp, Fp, Int, Prec};
 use crate::isa::{csr, Insn, Opcode};
 
@@ -593,11 +593,12 @@ fn lower_div(e: &mut Emitter<'_>, i: &Insn, op: W<'static>, overflow: bool, rem:
 fn lower_amo(e: &mut Emitter<'_>, i: &Insn, pc: u64, size: u32, op: Amo) {
     let word = size == 4;
     e.atomic_address(i, pc, size);
+    let m = e.guest();
     e.op(W::LocalTee(TMP32));
     e.op(if word {
-        W::I64Load32S(memarg(0))
+        W::I64Load32S(m)
     } else {
-        W::I64Load(memarg(0))
+        W::I64Load(m)
     });
     e.op(W::LocalSet(TMP));
     e.op(W::LocalGet(TMP32));
@@ -620,9 +621,9 @@ fn lower_amo(e: &mut Emitter<'_>, i: &Insn, pc: u64, size: u32, op: Amo) {
         }
     }
     e.op(if word {
-        W::I64Store32(memarg(0))
+        W::I64Store32(m)
     } else {
-        W::I64Store(memarg(0))
+        W::I64Store(m)
     });
     e.op(W::LocalGet(TMP)).set(i.rd);
 }
