@@ -52,8 +52,8 @@ pub const DEFAULT_THRESHOLD: u32 = 3_000;
 /// How many executions a jump out of generated code into a block that is not
 /// compiled counts for. Such a jump returns to the component (a round trip costs
 /// about as much as interpreting 15-20 instructions) and interprets the block, so
-/// blocks that hot code keeps leaving for reach the threshold sooner: 625
-/// executions at the default. Lua's bench (the interpreter's opcode handlers,
+/// blocks that hot code keeps leaving for reach the threshold sooner (after about
+/// 190 such jumps at the default). Lua's bench (the interpreter's opcode handlers,
 /// reached by an indirect jump that regions do not follow): 670K of 760K returns
 /// went to such blocks while they warmed up to 10,000.
 pub const EXIT_HEAT: u32 = 16;
@@ -66,7 +66,8 @@ pub const JUDGE_AFTER: u32 = 256;
 /// interpreting 15-20 instructions (measured: qsort with a comparator callback made
 /// 3.7M calls of 15 instructions each and ran at half the interpreter's speed), so a
 /// region that returns sooner than this is worth less than interpreting it. Such
-/// regions are demoted: their blocks are interpreted from then on.
+/// regions are demoted: the run loop interprets their blocks from then on, while
+/// generated code still chains into them.
 pub const MIN_YIELD: u64 = 64;
 
 /// Executions of a block waiting for its region's background compilation between
