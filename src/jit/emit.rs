@@ -55,6 +55,9 @@ const FIRST_REG: u32 = 1; // x_r lives in local FIRST_REG + r, r in 1..=31
 const ADDR: u32 = 33;
 const PC_OUT: u32 = 34;
 const CODE_OUT: u32 = 35;
+/// Loop iterations (back edges and chained calls) this call may still take before
+/// it returns with [`Exit::Budget`]: counting down makes a back edge's test a
+/// decrement and a branch.
 const ITERS: u32 = 36;
 const ICOUNT: u32 = 37;
 /// Scratch i64 for lowerings (an indirect jump target).
@@ -381,10 +384,9 @@ impl<'r> Emitter<'r> {
         self.ins()
             .local_get(ITERS)
             .i32_const(1)
-            .i32_add()
+            .i32_sub()
             .local_tee(ITERS)
-            .i32_const(abi::FUEL as i32)
-            .i32_ge_u();
+            .i32_eqz();
         self.if_then(|e| e.exit_to(Exit::Budget, target));
         if j == self.block && self.labels.contains(&Label::SelfLoop(j)) {
             // Straight round the block's own loop, without the dispatch table.
@@ -638,9 +640,11 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
     let mut f = Function::new(locals());
     let mut s = f.instructions();
     // entry = block index | iterations taken by the callers that chained here << 8.
-    s.local_get(ENTRY)
+    s.i32_const(abi::FUEL as i32)
+        .local_get(ENTRY)
         .i32_const(8)
         .i32_shr_u()
+        .i32_sub()
         .local_set(ITERS)
         .local_get(ENTRY)
         .i32_const(0xff)
@@ -689,7 +693,9 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         chain(&mut s, layout);
     }
     s.local_get(CODE_OUT)
+        .i32_const(abi::FUEL as i32)
         .local_get(ITERS)
+        .i32_sub()
         .i32_const(8)
         .i32_shl()
         .i32_or()
@@ -698,16 +704,17 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
 }
 
 /// After the state is written back: if the function is leaving for a jump whose
-/// target the link table names, and fuel is left, tail-calls the function that
-/// covers the target (one unit of fuel per chained call, so that chains without
-/// loops still return to the component in time).
+/// target the link table names, and fuel is left (the callee must get at least one
+/// unit), tail-calls the function that covers the target (one unit of fuel per
+/// chained call, so that chains without loops still return to the component in
+/// time).
 fn chain(s: &mut InstructionSink<'_>, layout: Layout) {
     s.local_get(CODE_OUT)
         .i32_const(Exit::Jump as i32)
         .i32_eq()
         .local_get(ITERS)
-        .i32_const(abi::FUEL as i32)
-        .i32_lt_u()
+        .i32_const(1)
+        .i32_gt_u()
         .i32_and()
         .if_(BlockType::Empty)
         // The link's address: links + slot * size (slot: see abi::link_slot).
@@ -731,9 +738,9 @@ fn chain(s: &mut InstructionSink<'_>, layout: Layout) {
         .local_get(STATE)
         .local_get(TMP32)
         .i32_load(memarg(abi::LINK_ENTRY))
+        .i32_const(abi::FUEL as i32 + 1)
         .local_get(ITERS)
-        .i32_const(1)
-        .i32_add()
+        .i32_sub()
         .i32_const(8)
         .i32_shl()
         .i32_or()
