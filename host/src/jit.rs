@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -418,18 +418,25 @@ impl JitHost {
         if ticket < self.flushed_below || ticket >= self.next_ticket {
             return Some(Err(format!("no compilation {ticket} (flushed or unknown)")));
         }
+        let mut gone = self.worker.is_none();
         if let Some(worker) = &self.worker {
-            for (t, finished) in worker.done.try_iter() {
-                if t >= self.flushed_below {
-                    self.finished.insert(t, finished);
+            loop {
+                match worker.done.try_recv() {
+                    Ok((t, finished)) if t >= self.flushed_below => {
+                        self.finished.insert(t, finished);
+                    }
+                    Ok(_) => {}
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        gone = true;
+                        break;
+                    }
                 }
             }
         }
         let Some((module, took)) = self.finished.remove(&ticket) else {
-            if self.worker.is_none() {
-                return Some(Err("the compiler thread is gone".into()));
-            }
-            return None;
+            // Still compiling, unless the thread died (a compiler panic).
+            return gone.then(|| Err("the compiler thread is gone".into()));
         };
         Some(
             module

@@ -327,13 +327,8 @@ impl CodeCache {
                 return None;
             }
         }
-        match jit.compile(&region) {
-            Some(func) => self.install(func, &region, idx),
-            None => {
-                self.blocks[idx as usize].tier = Tier::Never;
-                None
-            }
-        }
+        let func = jit.compile(&region);
+        self.install(func, &region, idx, idx)
     }
 
     /// Asks how the background compilation `ticket` of a region holding block `idx`
@@ -354,13 +349,7 @@ impl CodeCache {
             return None;
         };
         let (head, region) = self.pending.remove(&ticket)?;
-        match func {
-            Some(func) => self.install(func, &region, idx),
-            None => {
-                self.blocks[head as usize].tier = Tier::Never;
-                None
-            }
-        }
+        self.install(func, &region, head, idx)
     }
 
     /// Gives the blocks of `region` that are still interpreted (`Cold`, and with
@@ -379,8 +368,20 @@ impl CodeCache {
 
     /// Points the blocks of `region`, compiled as function `func`, at it (those not
     /// already running generated code, and block `idx` in any case) and lets
-    /// generated code chain to them; returns block `idx`'s `(func, entry)`.
-    fn install(&mut self, func: u32, region: &Region, idx: u32) -> Option<(u32, u32)> {
+    /// generated code chain to them; returns block `idx`'s `(func, entry)`. When the
+    /// host rejected the region (`func` is `None`), its head block `head` starts no
+    /// region again.
+    fn install(
+        &mut self,
+        func: Option<u32>,
+        region: &Region,
+        head: u32,
+        idx: u32,
+    ) -> Option<(u32, u32)> {
+        let Some(func) = func else {
+            self.blocks[head as usize].tier = Tier::Never;
+            return None;
+        };
         if let Some(jit) = self.jit.as_mut() {
             for (entry, b) in region.blocks.iter().enumerate() {
                 jit.link(b.pc, func, entry as u32);

@@ -515,8 +515,7 @@ impl<'r> Emitter<'r> {
             store: true,
         };
         self.check_span(insn, pc, span);
-        self.get(insn.rs1);
-        self.ins().i32_wrap_i64();
+        self.host_address(insn);
     }
 
     /// Pushes the guest address `rs1 + imm` (inside the window: checked) as the
@@ -783,7 +782,7 @@ fn block_code(e: &mut Emitter<'_>, k: usize) {
     for (index, insn) in b.insns.iter().enumerate() {
         e.index = index;
         if !(e.lowering.lower)(e, insn, pc) {
-            let reason = if insn.op == crate::isa::Opcode::Ecall {
+            let reason = if insn.op == Opcode::Ecall {
                 Exit::Syscall
             } else {
                 Exit::Interp

@@ -191,18 +191,11 @@ impl Jit {
     /// runs, then the function's index (or `None` when the host rejected it).
     pub fn finish(&mut self, ticket: u32, region: &Region) -> Option<Option<u32>> {
         let done = self.backend.done(ticket)?;
-        Some(match done {
-            Ok((func, took)) => {
-                self.stats.compile_time += took;
-                self.stats.background += 1;
-                self.compiled(region);
-                Some(func)
-            }
-            Err(e) => {
-                self.rejected(&e);
-                None
-            }
-        })
+        if let Ok((_, took)) = done {
+            self.stats.compile_time += took;
+            self.stats.background += 1;
+        }
+        Some(self.settle(region, done.map(|(func, _)| func)))
     }
 
     /// Generates the module for `region` (validated in debug builds).
@@ -216,19 +209,24 @@ impl Jit {
         module
     }
 
-    /// Counts a compiled module for `region`.
-    fn compiled(&mut self, region: &Region) {
-        self.modules += 1;
-        self.stats.regions += 1;
-        self.stats.insns += region.insn_count() as u64;
-    }
-
-    /// Counts a module the host rejected (and says so, once).
-    fn rejected(&mut self, e: &str) {
-        if self.stats.rejected == 0 {
-            eprintln!("mvvm: the host rejected a generated module: {e}");
+    /// Counts what the host made of the module for `region`: a function index, or
+    /// a rejection (said once); the index, if any.
+    fn settle(&mut self, region: &Region, result: Result<u32, String>) -> Option<u32> {
+        match result {
+            Ok(func) => {
+                self.modules += 1;
+                self.stats.regions += 1;
+                self.stats.insns += region.insn_count() as u64;
+                Some(func)
+            }
+            Err(e) => {
+                if self.stats.rejected == 0 {
+                    eprintln!("mvvm: the host rejected a generated module: {e}");
+                }
+                self.stats.rejected += 1;
+                None
+            }
         }
-        self.stats.rejected += 1;
     }
 
     /// Generates and compiles the module for `region`; returns its function's index,
@@ -238,16 +236,7 @@ impl Jit {
         let module = self.generate(region);
         let result = self.backend.compile(&module);
         self.stats.compile_time += started.elapsed();
-        match result {
-            Ok(func) => {
-                self.compiled(region);
-                Some(func)
-            }
-            Err(e) => {
-                self.rejected(&e);
-                None
-            }
-        }
+        self.settle(region, result)
     }
 
     /// Runs generated code: function `func` from its block `entry`, on `hart`.

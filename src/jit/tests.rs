@@ -278,23 +278,33 @@ fn counting_loop(n: u64) -> (crate::mem::Mem, crate::hart::Hart) {
     (mem, hart)
 }
 
+/// Runs [`counting_loop`]`(n)` to its `ebreak` through the interpreter's run loop
+/// with a JIT on `backend` at threshold 3, and checks that it counted to `n`.
+fn run_counting_loop(
+    backend: Box<dyn super::backend::Backend>,
+    n: u64,
+) -> (crate::interp::CodeCache, crate::mem::Mem) {
+    use crate::hart::Trap;
+    let mut code = crate::interp::CodeCache::default();
+    code.jit = Some(super::Jit::with_backend(backend, LAYOUT, 3));
+    let (mut mem, mut hart) = counting_loop(n);
+    assert_eq!(
+        crate::interp::run(&mut hart, &mut mem, &mut code, 1 << 20),
+        Some(Trap::Ebreak)
+    );
+    assert_eq!(hart.x[5], n);
+    (code, mem)
+}
+
 /// Tiering through the interpreter's run loop: a hot loop gets its region compiled
 /// once at the threshold, generated code is entered from then on, leaving for the
 /// interpreter never stalls the program, and a store to the code flushes the JIT.
 #[test]
 fn hot_blocks_are_compiled_once_and_entered() {
     use crate::hart::Trap;
-    use crate::interp::{run, CodeCache};
     let recorder = Recorder::default();
     let counts = recorder.compiled.clone();
-    let mut code = CodeCache::default();
-    code.jit = Some(super::Jit::with_backend(Box::new(recorder), LAYOUT, 3));
-    let (mut mem, mut hart) = counting_loop(100);
-    assert_eq!(
-        run(&mut hart, &mut mem, &mut code, 1 << 20),
-        Some(Trap::Ebreak)
-    );
-    assert_eq!(hart.x[5], 100);
+    let (mut code, mut mem) = run_counting_loop(Box::new(recorder), 100);
     let (modules, enters, flushes) = counts.get();
     assert_eq!((modules, flushes), (1, 0));
     assert!(enters >= 90, "{enters} calls");
@@ -354,18 +364,9 @@ impl super::backend::Backend for Background {
 /// the loop's blocks start no second region meanwhile.
 #[test]
 fn regions_compile_in_the_background() {
-    use crate::hart::Trap;
-    use crate::interp::{run, CodeCache};
     let backend = Background::default();
     let counts = backend.inner.compiled.clone();
-    let mut code = CodeCache::default();
-    code.jit = Some(super::Jit::with_backend(Box::new(backend), LAYOUT, 3));
-    let (mut mem, mut hart) = counting_loop(300);
-    assert_eq!(
-        run(&mut hart, &mut mem, &mut code, 1 << 20),
-        Some(Trap::Ebreak)
-    );
-    assert_eq!(hart.x[5], 300);
+    let (code, _) = run_counting_loop(Box::new(backend), 300);
     let (modules, enters, _) = counts.get();
     assert_eq!(modules, 1);
     // Started at the 3rd execution, ready at the 3rd question, 64 executions apart
