@@ -37,7 +37,7 @@
 
 use super::abi::{self, Exit, Layout};
 use super::region::Region;
-use crate::isa::{Insn, Opcode};
+use crate::isa::{Flags, Insn, Opcode};
 use crate::mem::{CODE, PAGE, R, W};
 use wasm_encoder::{
     BlockType, CodeSection, Encode, EntityType, ExportKind, ExportSection, Function,
@@ -85,6 +85,10 @@ enum Label {
     /// The loop around the code of a block that branches back to itself.
     SelfLoop(usize),
     If,
+    /// After an address check ([`Emitter::check_span`]).
+    Checked,
+    /// An address check's second look, at both pages.
+    Recheck,
 }
 
 /// Builds the body of one region's function; lowerings call its helpers.
@@ -107,8 +111,23 @@ pub struct Emitter<'r> {
     checks: Vec<Option<Span>>,
     /// Index in its block of the instruction being lowered.
     index: usize,
+    /// What the block being emitted has tested `frm` to be so far.
+    pub frm_known: FrmKnown,
     /// The per-instruction lowerings.
     lowering: Lowering,
+}
+
+/// What earlier code of a block has tested the dynamic rounding mode `frm` to be:
+/// the test at a block's first FP instruction with `rm = DYN` holds for the rest
+/// of it, unless a CSR write changes `frm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FrmKnown {
+    /// Nothing tested.
+    Unknown,
+    /// A valid mode (0..=4).
+    Valid,
+    /// Round to nearest, ties to even.
+    Rne,
 }
 
 /// The bytes `[base + lo, base + hi)` one check covers, relative to a base register,
@@ -174,9 +193,9 @@ pub fn plan_checks(insns: &[Insn], access: AccessFn) -> Vec<Option<Span>> {
                 }
             }
         }
-        // Stores and branches have rd = x0.
+        // Stores and branches have rd = x0; an FP destination leaves x[rd] alone.
         let rd = (insn.rd & 31) as usize;
-        if rd != 0 {
+        if rd != 0 && !insn.op.flags().contains(Flags::FD) {
             holds[rd] = if insn.op == Opcode::Addi {
                 (value, offset.wrapping_add(insn.imm as i64))
             } else {
@@ -296,6 +315,7 @@ impl<'r> Emitter<'r> {
 
     /// Stores the i32 that `value` pushes (3 bits) as the hart's `frm`.
     pub fn set_frm(&mut self, value: impl FnOnce(&mut Self)) -> &mut Self {
+        self.frm_known = FrmKnown::Unknown;
         self.ins().local_get(STATE);
         value(self);
         self.ins().i32_store8(memarg(abi::FRM));
@@ -415,13 +435,14 @@ impl<'r> Emitter<'r> {
 
     /// Checks the span planned for the access at the current index, if it has one:
     /// leaves for the interpreter at `pc` unless `[rs1 + lo, rs1 + hi)` lies inside
-    /// the window, on pages whose permission bytes allow the accesses. One test for
-    /// the window: an address outside it looks up page 0, never accessible.
+    /// the window, on pages whose permission bytes allow the accesses.
     ///
-    /// The common case is tested first: the span inside one page, one permission
-    /// byte. A span that crosses into the next page (a copy loop's run of accesses
-    /// does once per page) then looks at both pages' bytes; the window is one
-    /// contiguous allocation, so accesses may straddle two accessible pages.
+    /// The common case is tested first: the span inside the window and inside one
+    /// page, one permission byte. Anything else (a copy loop's run of accesses
+    /// crosses into the next page once per page) then looks at both pages' bytes,
+    /// with an address outside the window looking up page 0, never accessible; the
+    /// window is one contiguous allocation, so accesses may straddle two
+    /// accessible pages.
     fn check(&mut self, insn: &Insn, pc: u64) {
         if let Some(span) = self.checks.get(self.index).copied().flatten() {
             self.check_span(insn, pc, span);
@@ -442,27 +463,73 @@ impl<'r> Emitter<'r> {
             self.ins().i64_const(span.lo).i64_add();
         }
         self.ins().local_set(ADDR);
-        self.page_denies(0, len, mask, want);
-        // A single byte never crosses a page.
-        if len == 1 {
-            self.if_then(|e| e.exit_to(Exit::Slow, pc));
-            return;
-        }
+        // The common case as conditional branches, each comparison fused into its
+        // jump by Cranelift: inside the window (so the permission lookup needs no
+        // clamp), the first page allows it, the span stays in that page.
+        self.open(Label::Checked, |s, bt| {
+            s.block(bt);
+        });
+        self.open(Label::Recheck, |s, bt| {
+            s.block(bt);
+        });
+        let layout = self.layout;
         self.ins()
             .local_get(ADDR)
-            .i64_const(PAGE as i64 - 1)
-            .i64_and()
-            .i64_const(len)
-            .i64_add()
-            .i64_const(PAGE as i64)
-            .i64_gt_u()
-            .i32_or();
-        self.if_then(|e| {
-            e.page_denies(0, len, mask, want);
-            e.page_denies(len - 1, len, mask, want);
-            e.ins().i32_or();
-            e.if_then(|e| e.exit_to(Exit::Slow, pc));
-        });
+            .i64_const((layout.ram_size - len as u64) as i64)
+            .i64_gt_u();
+        let depth = self.depth(Label::Recheck);
+        self.ins().br_if(depth);
+        self.ins()
+            .local_get(ADDR)
+            .i64_const(PAGE.trailing_zeros() as i64)
+            .i64_shr_u()
+            .i32_wrap_i64();
+        self.permission_denies(mask, want);
+        self.ins().br_if(depth);
+        let depth = self.depth(Label::Checked);
+        if len == 1 {
+            // A single byte never crosses a page.
+            self.ins().br(depth);
+        } else {
+            self.ins()
+                .local_get(ADDR)
+                .i64_const(PAGE as i64 - 1)
+                .i64_and()
+                .i64_const(len)
+                .i64_add()
+                .i64_const(PAGE as i64)
+                .i64_le_u()
+                .br_if(depth);
+        }
+        self.end();
+        // Outside the window, the first page denies, or the span crosses into
+        // the next page: both pages' bytes, clamped.
+        if len == 1 {
+            self.exit_to(Exit::Slow, pc);
+        } else {
+            self.page_denies(0, len, mask, want);
+            self.page_denies(len - 1, len, mask, want);
+            self.ins().i32_or();
+            self.if_then(|e| e.exit_to(Exit::Slow, pc));
+        }
+        self.end();
+    }
+
+    /// Turns the page index (an i32) on the stack into whether that page's
+    /// permission byte lacks the access (`byte & mask != want`).
+    fn permission_denies(&mut self, mask: u8, want: u8) {
+        let layout = self.layout;
+        let mut s = self.ins();
+        s.i32_const(layout.perms_base as i32)
+            .i32_add()
+            .i32_load8_u(memarg(0))
+            .i32_const(mask as i32)
+            .i32_and();
+        if mask == want && mask.is_power_of_two() {
+            s.i32_eqz();
+        } else {
+            s.i32_const(want as i32).i32_ne();
+        }
     }
 
     /// Pushes whether the permission byte of the page holding `ADDR + at` lacks the
@@ -480,14 +547,8 @@ impl<'r> Emitter<'r> {
             .local_get(ADDR)
             .i64_const((layout.ram_size - len as u64) as i64)
             .i64_gt_u()
-            .select()
-            .i32_const(layout.perms_base as i32)
-            .i32_add()
-            .i32_load8_u(memarg(0))
-            .i32_const(mask as i32)
-            .i32_and()
-            .i32_const(want as i32)
-            .i32_ne();
+            .select();
+        self.permission_denies(mask, want);
     }
 
     /// Checks the access of `insn` at `pc` as planned, then pushes its guest address,
@@ -591,6 +652,7 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         fwritten: 0,
         checks: Vec::new(),
         index: 0,
+        frm_known: FrmKnown::Unknown,
         lowering,
     };
     let n = region.blocks.len();
@@ -773,6 +835,7 @@ fn block_code(e: &mut Emitter<'_>, k: usize) {
     let region = e.region;
     let b = &region.blocks[k];
     e.checks = plan_checks(&b.insns, e.lowering.access);
+    e.frm_known = FrmKnown::Unknown;
     e.ins()
         .local_get(ICOUNT)
         .i64_const(b.insns.len() as i64)
@@ -790,7 +853,7 @@ fn block_code(e: &mut Emitter<'_>, k: usize) {
             e.exit_to(reason, pc);
             return;
         }
-        if insn.op.flags().contains(crate::isa::Flags::CTRL) {
+        if insn.op.flags().contains(Flags::CTRL) {
             // The lowering transferred control itself.
             return;
         }

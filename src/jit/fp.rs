@@ -19,7 +19,7 @@
 //! binary64 (exactly, or rounded to odd) and narrowed, as `interp/fp` does.
 
 use super::abi::Exit;
-use super::emit::{Emitter, FTMP, TMP, TMP2, TMP32};
+use super::emit::{Emitter, FrmKnown, FTMP, TMP, TMP2, TMP32};
 use crate::isa::Insn;
 
 /// Precision of an FP operation.
@@ -120,11 +120,19 @@ fn rounding(e: &mut Emitter<'_>, i: &Insn, pc: u64, need: Need) -> Option<bool> 
         (1, Need::RneOrRtz) => Some(true),
         (7, _) => {
             // DYN: frm must be RNE, or any valid mode for exact results.
-            e.frm();
-            if need == Need::Any {
-                e.ins().i32_const(4).i32_gt_u();
+            let known = if need == Need::Any {
+                FrmKnown::Valid
+            } else {
+                FrmKnown::Rne
+            };
+            if e.frm_known < known {
+                e.frm();
+                if need == Need::Any {
+                    e.ins().i32_const(4).i32_gt_u();
+                }
+                bail(e, pc);
+                e.frm_known = known;
             }
-            bail(e, pc);
             Some(false)
         }
         _ => None,
@@ -156,6 +164,9 @@ const F32_CANONICAL_NAN: i64 = 0x7fc0_0000;
 const F32_MIN_NORMAL: i32 = 0x0080_0000;
 const F32_MAX: i32 = 0x7f7f_ffff;
 const F64_MIN_NORMAL: i64 = 0x0010_0000_0000_0000;
+const F64_INF: i64 = 0x7ff0_0000_0000_0000;
+/// 2^-967: a product at least this large has a representable error.
+const PRODUCT_MIN: i64 = (BIAS - 967) << 52;
 
 /// Emits the FP instruction `i` at `pc`; `false` (nothing emitted) when generated
 /// code does not implement its rounding mode.
@@ -476,6 +487,38 @@ fn sum_error(e: &mut Emitter<'_>, a: u32, b: u32, s: u32, tmp: u32) {
         .f64_add();
 }
 
+/// Pushes whether `s = RN(a + b)` (finite) is inexact. With `|a| >= |b|`, `s - a`
+/// is exact (Fast2Sum), so the sum was exact iff it equals `b`; either order may
+/// hold, so both are asked (a difference that overflows was not exact either).
+fn sum_inexact(e: &mut Emitter<'_>, a: u32, b: u32, s: u32) {
+    e.ins()
+        .local_get(s)
+        .local_get(a)
+        .f64_sub()
+        .local_get(b)
+        .f64_ne()
+        .local_get(s)
+        .local_get(b)
+        .f64_sub()
+        .local_get(a)
+        .f64_ne()
+        .i32_or();
+}
+
+/// Pushes whether scratch `k`'s magnitude bits lie in `[lo, hi)` (one comparison;
+/// NaNs lie above infinity).
+fn magnitude_within(e: &mut Emitter<'_>, k: u32, lo: i64, hi: i64) {
+    e.ins()
+        .local_get(k)
+        .i64_reinterpret_f64()
+        .i64_const(!F64_SIGN)
+        .i64_and()
+        .i64_const(lo)
+        .i64_sub()
+        .i64_const(hi - lo)
+        .i64_lt_u();
+}
+
 /// Pushes `a × b ± c` rounded once (RNE). Core wasm has no scalar fused
 /// multiply-add: this is lane 0 of relaxed SIMD's `f64x2.relaxed_madd`, which the
 /// launcher's engine runs in deterministic mode, where it is fused on every host.
@@ -520,25 +563,15 @@ fn round_to_odd(e: &mut Emitter<'_>, s: u32, err: u32) {
         .f64_reinterpret_i64();
 }
 
-/// fadd.d / fsub.d: below 2^1021 nothing overflows and inexact sums are normal.
+/// fadd.d / fsub.d: a finite sum has finite operands and did not overflow, and no
+/// sum underflows inexactly, so NX is the only flag left.
 fn add_d(e: &mut Emitter<'_>, pc: u64) {
-    let limit = f64::from_bits(((BIAS + 1021) as u64) << 52);
-    e.ins()
-        .local_get(X)
-        .f64_abs()
-        .f64_const(limit.into())
-        .f64_lt()
-        .local_get(Y)
-        .f64_abs()
-        .f64_const(limit.into())
-        .f64_lt()
-        .i32_and()
-        .i32_eqz();
-    bail(e, pc);
     e.ins().local_get(X).local_get(Y).f64_add().local_set(R);
+    magnitude_within(e, R, 0, F64_INF);
+    e.ins().i32_eqz();
+    bail(e, pc);
     unless_inexact(e, |e| {
-        sum_error(e, X, Y, R, t(4));
-        e.ins().f64_const(0.0.into()).f64_ne();
+        sum_inexact(e, X, Y, R);
         raise_nx(e);
     });
 }
@@ -560,12 +593,14 @@ fn zero_product(e: &mut Emitter<'_>) {
     e.ins().i32_and();
 }
 
-/// fmul.d
+/// fmul.d: a product `p` with `2^-967 <= |p| < inf` has finite operands, did not
+/// overflow or underflow, and its error `x × y - p` is representable (a multiple
+/// of the operands' ulps, above 2^-1074), so one fused operation computes it.
 fn mul_d(e: &mut Emitter<'_>, pc: u64) {
-    product_window(e, -969, 1021);
+    e.ins().local_get(X).local_get(Y).f64_mul().local_set(R);
+    magnitude_within(e, R, PRODUCT_MIN, F64_INF);
     e.if_else(
         |e| {
-            e.ins().local_get(X).local_get(Y).f64_mul().local_set(R);
             unless_inexact(e, |e| {
                 product_error(e, X, Y, R);
                 e.ins().f64_const(0.0.into()).f64_ne();
@@ -576,7 +611,6 @@ fn mul_d(e: &mut Emitter<'_>, pc: u64) {
             zero_product(e);
             e.ins().i32_eqz();
             bail(e, pc);
-            e.ins().local_get(X).local_get(Y).f64_mul().local_set(R);
         },
     );
 }
@@ -661,43 +695,47 @@ fn sqrt_d(e: &mut Emitter<'_>, pc: u64) {
     );
 }
 
-/// fmadd.d and its sign variants (X and Z already negated as asked).
+/// fmadd.d and its sign variants (X and Z already negated as asked). A result `r`
+/// with `MIN_NORMAL < |r| < inf` had finite operands (an infinite or NaN operand
+/// makes an infinite or NaN result) and neither overflowed nor was tiny, so NX is
+/// the only flag left; it needs the exact error, found from the product's parts.
 fn fma_d(e: &mut Emitter<'_>, pc: u64) {
     let (uh, ul, th, tl, v, tmp) = (t(4), t(5), t(6), t(7), t(8), t(9));
-    product_window(e, -918, 1019);
-    field(e, Z);
-    within(e, BIAS - 970, BIAS + 1020);
-    e.ins().i32_and();
+    fused(e, X, Y, Z, false);
+    e.ins().local_set(R);
+    magnitude_within(e, R, F64_MIN_NORMAL + 1, F64_INF);
     e.if_else(
         |e| {
-            // Nothing overflows in the window; tiny results follow the tininess
-            // rules, and a zero is an exact cancellation (+0 under RNE).
-            fused(e, X, Y, Z, false);
-            e.ins()
-                .local_tee(R)
-                .i64_reinterpret_f64()
-                .i64_const(!F64_SIGN)
-                .i64_and()
-                .i64_const(1)
-                .i64_sub()
-                .i64_const(F64_MIN_NORMAL)
-                .i64_lt_u();
-            bail(e, pc);
             unless_inexact(e, |e| {
-                // a × b == uh + ul exactly.
+                // a × b == uh + ul exactly: a zero factor, or a product large
+                // enough (as in mul_d).
                 e.ins().local_get(X).local_get(Y).f64_mul().local_set(uh);
+                magnitude_within(e, uh, PRODUCT_MIN, F64_INF);
+                e.ins()
+                    .local_get(X)
+                    .f64_const(0.0.into())
+                    .f64_eq()
+                    .i32_or()
+                    .local_get(Y)
+                    .f64_const(0.0.into())
+                    .f64_eq()
+                    .i32_or()
+                    .i32_eqz();
+                bail(e, pc);
                 product_error(e, X, Y, uh);
                 e.ins().local_tee(ul).f64_const(0.0.into()).f64_eq();
                 e.if_else(
                     |e| {
-                        sum_error(e, Z, uh, R, tmp);
-                        e.ins().f64_const(0.0.into()).f64_ne();
+                        sum_inexact(e, Z, uh, R);
                         raise_nx(e);
                     },
                     |e| {
                         // a × b + c == th + tl + ul == th + v + (error of v): see
                         // interp/fp's f64_fma; exact only if that error is zero
-                        // and R == th + v.
+                        // and R == th + v. Inside the windows nothing overflows.
+                        fma_window(e);
+                        e.ins().i32_eqz();
+                        bail(e, pc);
                         e.ins().local_get(Z).local_get(uh).f64_add().local_set(th);
                         sum_error(e, Z, uh, th, tmp);
                         e.ins().local_tee(tl).local_get(ul).f64_add().local_set(v);
@@ -726,14 +764,36 @@ fn fma_d(e: &mut Emitter<'_>, pc: u64) {
                         .local_set(R);
                 },
                 |e| {
-                    e.ins().local_get(Z).f64_const(0.0.into()).f64_ne();
-                    bail(e, pc);
-                    // The product is normal, so adding a zero changes nothing.
-                    mul_d(e, pc);
+                    e.ins().local_get(Z).f64_const(0.0.into()).f64_eq();
+                    e.if_else(
+                        // Adding a zero to a non-zero product changes nothing.
+                        |e| mul_d(e, pc),
+                        |e| {
+                            // Inside the windows a zero is an exact cancellation
+                            // (+0 under RNE); anything else is the interpreter's.
+                            fma_window(e);
+                            e.ins()
+                                .local_get(R)
+                                .f64_const(0.0.into())
+                                .f64_eq()
+                                .i32_and()
+                                .i32_eqz();
+                            bail(e, pc);
+                        },
+                    );
                 },
             );
         },
     );
+}
+
+/// Pushes whether X, Y and Z lie in the exponent windows where `a × b + c` and
+/// every partial sum of its error terms is exact or normal and finite.
+fn fma_window(e: &mut Emitter<'_>) {
+    product_window(e, -918, 1019);
+    field(e, Z);
+    within(e, BIAS - 970, BIAS + 1020);
+    e.ins().i32_and();
 }
 
 /// Rounds the binary64 sum in R, whose exact addends are scratch `a` and `b`, to

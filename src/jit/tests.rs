@@ -382,6 +382,7 @@ fn one_check_covers_a_run_of_accesses_through_a_base() {
     let access = |i: &Insn| match i.op {
         Opcode::Ld | Opcode::Sd => Some((8, i.op == Opcode::Sd)),
         Opcode::Lbu => Some((1, false)),
+        Opcode::Fld => Some((8, false)),
         _ => None,
     };
     let code = [
@@ -396,13 +397,15 @@ fn one_check_covers_a_run_of_accesses_through_a_base() {
         insn(Opcode::Lbu, 13, 13, 0, 300), // 8: beyond MAX_SPAN of a3's: a new check...
         insn(Opcode::Sd, 0, 13, 10, 0),    // 9: ...and the load wrote a3: a new one
         insn(Opcode::Sd, 0, 15, 10, 292),  // 10: a5 = old a3 + 8: covered by 8's check
+        insn(Opcode::Fld, 11, 12, 0, 0),   // 11: opens a2's check; writes fa1, not a1...
+        insn(Opcode::Ld, 10, 11, 0, 16),   // 12: ...so a1's check covers this: [-8, 88)
     ];
     let plan = plan_checks(&code, access);
     let leaders: Vec<usize> = (0..plan.len()).filter(|&k| plan[k].is_some()).collect();
-    assert_eq!(leaders, [0, 2, 8, 9]);
+    assert_eq!(leaders, [0, 2, 8, 9, 11]);
     assert_eq!(
         format!("{:?}", plan[0].unwrap()),
-        "Span { lo: -8, hi: 65, load: true, store: true }"
+        "Span { lo: -8, hi: 88, load: true, store: true }"
     );
     assert_eq!(
         format!("{:?}", plan[2].unwrap()),
