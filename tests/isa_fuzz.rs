@@ -345,11 +345,13 @@ fn fp_value(rng: &mut Rng) -> u64 {
 }
 
 /// A double or a boxed single of moderate magnitude with a full mantissa, or a small
-/// integer as either: operations on them mostly round (NX) and stay in every tier's
-/// fast paths.
+/// integer as either, or a double with a short mantissa: operations on them mostly
+/// round (NX) and stay in every tier's fast paths; short mantissas make exact
+/// products next to inexact sums, the case where only the sum's error decides NX.
 fn ordinary_fp_value(rng: &mut Rng) -> u64 {
     let boxed = |v: u32| 0xffff_ffff_0000_0000 | v as u64;
-    match rng.below(6) {
+    match rng.below(8) {
+        6 | 7 => (rng.range(-1000, 1000) as f64 * 2f64.powi(rng.range(-60, 60) as i32)).to_bits(),
         0 | 1 => (rng.next() & 0x800f_ffff_ffff_ffff) | (rng.range(0x3e0, 0x420) as u64) << 52,
         2 | 3 => boxed((rng.next() as u32 & 0x807f_ffff) | (rng.range(0x60, 0xa0) as u32) << 23),
         4 => (rng.range(-100, 100) as f64).to_bits(),

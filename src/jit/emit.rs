@@ -373,6 +373,26 @@ impl<'r> Emitter<'r> {
         self.end();
     }
 
+    /// Runs `then` if any of the i32 conditions that `conds` push is non-zero,
+    /// testing them in order with one conditional branch each (Cranelift fuses a
+    /// comparison into its branch; an `i32.or` of comparisons costs set and or).
+    pub fn if_any(&mut self, conds: &[&dyn Fn(&mut Self)], then: impl FnOnce(&mut Self)) {
+        self.open(Label::If, |s, bt| {
+            s.block(bt);
+        });
+        self.open(Label::If, |s, bt| {
+            s.block(bt);
+        });
+        for cond in conds {
+            cond(self);
+            self.ins().br_if(0);
+        }
+        self.ins().br(1);
+        self.end();
+        then(self);
+        self.end();
+    }
+
     /// Leaves the function for `reason`, continuing at the pc in `PC_OUT`.
     fn leave(&mut self, reason: Exit) {
         let depth = self.depth(Label::Reason(reason));

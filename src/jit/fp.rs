@@ -487,22 +487,24 @@ fn sum_error(e: &mut Emitter<'_>, a: u32, b: u32, s: u32, tmp: u32) {
         .f64_add();
 }
 
-/// Pushes whether `s = RN(a + b)` (finite) is inexact. With `|a| >= |b|`, `s - a`
+/// Raises NX unless `s = RN(a + b)` (finite) is exact. With `|a| >= |b|`, `s - a`
 /// is exact (Fast2Sum), so the sum was exact iff it equals `b`; either order may
 /// hold, so both are asked (a difference that overflows was not exact either).
-fn sum_inexact(e: &mut Emitter<'_>, a: u32, b: u32, s: u32) {
-    e.ins()
-        .local_get(s)
-        .local_get(a)
-        .f64_sub()
-        .local_get(b)
-        .f64_ne()
-        .local_get(s)
-        .local_get(b)
-        .f64_sub()
-        .local_get(a)
-        .f64_ne()
-        .i32_or();
+fn sum_nx(e: &mut Emitter<'_>, a: u32, b: u32, s: u32) {
+    let differs = |x: u32, y: u32| {
+        move |e: &mut Emitter<'_>| {
+            e.ins()
+                .local_get(s)
+                .local_get(x)
+                .f64_sub()
+                .local_get(y)
+                .f64_ne();
+        }
+    };
+    e.if_any(&[&differs(a, b), &differs(b, a)], |e| {
+        e.ins().i32_const(1);
+        e.raise();
+    });
 }
 
 /// Pushes whether scratch `k`'s magnitude bits lie in `[lo, hi)` (one comparison;
@@ -538,10 +540,24 @@ fn fused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32, neg_c: bool) {
         .f64x2_extract_lane(0);
 }
 
-/// Pushes the exact error `a × b - p` of `p = RN(a × b)` (inside the window of
-/// [`product_window`], where it is representable).
-fn product_error(e: &mut Emitter<'_>, a: u32, b: u32, p: u32) {
-    fused(e, a, b, p, true);
+/// Pushes `c - a × b` rounded once (RNE): lane 0 of `f64x2.relaxed_nmadd`, as
+/// [`fused`].
+fn nfused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32) {
+    e.ins()
+        .local_get(a)
+        .f64x2_splat()
+        .local_get(b)
+        .f64x2_splat()
+        .local_get(c)
+        .f64x2_splat()
+        .f64x2_relaxed_nmadd()
+        .f64x2_extract_lane(0);
+}
+
+/// Pushes the exact error of `p = RN(a × b)`, negated (`p - a × b`), when it is
+/// representable ([`mul_d`] says when).
+fn product_error_neg(e: &mut Emitter<'_>, a: u32, b: u32, p: u32) {
+    nfused(e, a, b, p);
 }
 
 /// Pushes `s` rounded to odd given its non-zero error `err`: truncated, lsb set.
@@ -571,8 +587,7 @@ fn add_d(e: &mut Emitter<'_>, pc: u64) {
     e.ins().i32_eqz();
     bail(e, pc);
     unless_inexact(e, |e| {
-        sum_inexact(e, X, Y, R);
-        raise_nx(e);
+        sum_nx(e, X, Y, R);
     });
 }
 
@@ -602,7 +617,7 @@ fn mul_d(e: &mut Emitter<'_>, pc: u64) {
     e.if_else(
         |e| {
             unless_inexact(e, |e| {
-                product_error(e, X, Y, R);
+                product_error_neg(e, X, Y, R);
                 e.ins().f64_const(0.0.into()).f64_ne();
                 raise_nx(e);
             });
@@ -663,7 +678,7 @@ fn div_d(e: &mut Emitter<'_>, pc: u64) {
 /// the remainder `q × y - X` is representable in the window, so one fused
 /// operation computes it exactly.
 fn remainder_nx(e: &mut Emitter<'_>, q: u32, y: u32) {
-    fused(e, q, y, X, true);
+    nfused(e, q, y, X);
     e.ins().f64_const(0.0.into()).f64_ne();
     raise_nx(e);
 }
@@ -707,28 +722,27 @@ fn fma_d(e: &mut Emitter<'_>, pc: u64) {
     e.if_else(
         |e| {
             unless_inexact(e, |e| {
-                // a × b == uh + ul exactly: a zero factor, or a product large
-                // enough (as in mul_d).
+                // a × b == uh + ul exactly: a product large enough (as in
+                // mul_d), or a zero factor.
                 e.ins().local_get(X).local_get(Y).f64_mul().local_set(uh);
                 magnitude_within(e, uh, PRODUCT_MIN, F64_INF);
-                e.ins()
-                    .local_get(X)
-                    .f64_const(0.0.into())
-                    .f64_eq()
-                    .i32_or()
-                    .local_get(Y)
-                    .f64_const(0.0.into())
-                    .f64_eq()
-                    .i32_or()
-                    .i32_eqz();
-                bail(e, pc);
-                product_error(e, X, Y, uh);
+                e.ins().i32_eqz();
+                e.if_then(|e| {
+                    e.ins()
+                        .local_get(X)
+                        .f64_const(0.0.into())
+                        .f64_eq()
+                        .local_get(Y)
+                        .f64_const(0.0.into())
+                        .f64_eq()
+                        .i32_or()
+                        .i32_eqz();
+                    bail(e, pc);
+                });
+                product_error_neg(e, X, Y, uh);
                 e.ins().local_tee(ul).f64_const(0.0.into()).f64_eq();
                 e.if_else(
-                    |e| {
-                        sum_inexact(e, Z, uh, R);
-                        raise_nx(e);
-                    },
+                    |e| sum_nx(e, Z, uh, R),
                     |e| {
                         // a × b + c == th + tl + ul == th + v + (error of v): see
                         // interp/fp's f64_fma; exact only if that error is zero
@@ -736,6 +750,7 @@ fn fma_d(e: &mut Emitter<'_>, pc: u64) {
                         fma_window(e);
                         e.ins().i32_eqz();
                         bail(e, pc);
+                        e.ins().local_get(ul).f64_neg().local_set(ul);
                         e.ins().local_get(Z).local_get(uh).f64_add().local_set(th);
                         sum_error(e, Z, uh, th, tmp);
                         e.ins().local_tee(tl).local_get(ul).f64_add().local_set(v);
