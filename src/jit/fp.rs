@@ -591,9 +591,8 @@ fn add_d(e: &mut Emitter<'_>, pc: u64) {
     });
 }
 
-/// Pushes whether one of X, Y is zero and both are finite (the product is an exact
-/// signed zero).
-fn zero_product(e: &mut Emitter<'_>) {
+/// Pushes whether one of X, Y is zero.
+fn zero_factor(e: &mut Emitter<'_>) {
     e.ins()
         .local_get(X)
         .f64_const(0.0.into())
@@ -602,6 +601,12 @@ fn zero_product(e: &mut Emitter<'_>) {
         .f64_const(0.0.into())
         .f64_eq()
         .i32_or();
+}
+
+/// Pushes whether one of X, Y is zero and both are finite (the product is an exact
+/// signed zero).
+fn zero_product(e: &mut Emitter<'_>) {
+    zero_factor(e);
     finite(e, X);
     e.ins().i32_and();
     finite(e, Y);
@@ -728,15 +733,8 @@ fn fma_d(e: &mut Emitter<'_>, pc: u64) {
                 magnitude_within(e, uh, PRODUCT_MIN, F64_INF);
                 e.ins().i32_eqz();
                 e.if_then(|e| {
-                    e.ins()
-                        .local_get(X)
-                        .f64_const(0.0.into())
-                        .f64_eq()
-                        .local_get(Y)
-                        .f64_const(0.0.into())
-                        .f64_eq()
-                        .i32_or()
-                        .i32_eqz();
+                    zero_factor(e);
+                    e.ins().i32_eqz();
                     bail(e, pc);
                 });
                 product_error_neg(e, X, Y, uh);
