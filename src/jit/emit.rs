@@ -27,8 +27,11 @@
 //!
 //! Every block's code ends in a branch, so a loop whose blocks are all in the region
 //! runs as a wasm loop without leaving the function. A block that branches to itself
-//! (most hot inner loops) has its code wrapped in a `loop` of its own, so its back
-//! edge is a plain branch rather than a trip through the dispatch table. Guest loads and stores check
+//! (most hot inner loops) has its code wrapped in a `loop` of its own, and so does a
+//! range of blocks whose last branches back to its first ([`loops`]: the labels of
+//! the range's later blocks open inside that `loop`, whose head sends an entry at
+//! one of them on with a `br_table` of its own), so their back edges are plain
+//! branches rather than trips through the dispatch table. Guest loads and stores check
 //! the address against the window and the page's permission byte, and leave to the
 //! interpreter ([`Exit::Slow`]) whatever is not a plain access inside one page. One
 //! check covers a run of accesses through the same base register within a block
@@ -84,6 +87,9 @@ enum Label {
     Block(usize),
     /// The loop around the code of a block that branches back to itself.
     SelfLoop(usize),
+    /// The loop around the code of blocks `j..=k` whose head `j` later blocks of
+    /// the range branch back to ([`loops`]).
+    Loop(usize),
     If,
     /// After an address check ([`Emitter::check_span`]).
     Checked,
@@ -113,6 +119,8 @@ pub struct Emitter<'r> {
     index: usize,
     /// What the block being emitted has tested `frm` to be so far.
     pub frm_known: FrmKnown,
+    /// The ranges of blocks kept as wasm loops ([`loops`]).
+    loops: Vec<(usize, usize)>,
     /// The per-instruction lowerings.
     lowering: Lowering,
 }
@@ -411,7 +419,17 @@ impl<'r> Emitter<'r> {
     pub fn goto(&mut self, target: u64) {
         match self.region.index_of(target) {
             Some(j) if j > self.block => {
-                let depth = self.depth(Label::Block(j));
+                // A block inside a kept loop that is not open here (this block is
+                // outside that loop) is entered through the loop's head, which
+                // dispatches on the entry index, as it does when entered itself.
+                let label = match self.inside_loop(j) {
+                    Some(head) if !self.labels.contains(&Label::Block(j)) => head,
+                    _ => j,
+                };
+                if self.is_loop_head(label) {
+                    self.ins().i32_const(j as i32).local_set(ENTRY);
+                }
+                let depth = self.depth(Label::Block(label));
                 self.ins().br(depth);
             }
             Some(j) => self.back_edge(j, target),
@@ -437,8 +455,51 @@ impl<'r> Emitter<'r> {
         if self.region.blocks.len() > 1 {
             self.ins().i32_const(j as i32).local_set(ENTRY);
         }
-        let depth = self.depth(Label::Top);
+        // Round the loop kept in wasm, or else through the dispatch table.
+        let label = if self.labels.contains(&Label::Loop(j)) {
+            Label::Loop(j)
+        } else {
+            Label::Top
+        };
+        let depth = self.depth(label);
         self.ins().br(depth);
+    }
+
+    /// Whether block `j` heads a range kept as a wasm loop.
+    fn is_loop_head(&self, j: usize) -> bool {
+        self.loops.iter().any(|&(head, _)| head == j)
+    }
+
+    /// The head of the loop whose range holds block `x` after its head, if any:
+    /// such a block is entered through its loop's head.
+    fn inside_loop(&self, x: usize) -> Option<usize> {
+        self.loops
+            .iter()
+            .find(|&&(j, k)| j < x && x <= k)
+            .map(|&(j, _)| j)
+    }
+
+    /// Opens the loop headed by block `j` (ranging to `k`) and the labels of its
+    /// later blocks, then sends an entry at one of those to its block.
+    fn open_loop(&mut self, j: usize, k: usize) {
+        self.open(Label::Loop(j), |s, bt| {
+            s.loop_(bt);
+        });
+        for x in (j + 1..=k).rev() {
+            self.open(Label::Block(x), |s, bt| {
+                s.block(bt);
+            });
+        }
+        self.ins().local_get(ENTRY).i32_const(j as i32).i32_ne();
+        self.if_then(|e| {
+            let targets: Vec<u32> = (j + 1..=k).map(|x| e.depth(Label::Block(x))).collect();
+            let default = targets[0];
+            e.ins()
+                .local_get(ENTRY)
+                .i32_const(j as i32 + 1)
+                .i32_sub()
+                .br_table(targets, default);
+        });
     }
 
     /// Transfers control to the address in [`TMP`] after the current (control)
@@ -658,6 +719,32 @@ pub struct Lowering {
     pub access: AccessFn,
 }
 
+/// The ranges `(j, k)` of blocks kept as wasm loops: a later block `k` of the
+/// range branches back to its head `j` (a self loop has a loop of its own). Their
+/// back edges are plain branches, not trips through the dispatch table. Ranges do
+/// not overlap: the innermost (shortest) are taken first; back edges of the others
+/// go through the table as before.
+pub fn loops(region: &Region) -> Vec<(usize, usize)> {
+    let n = region.blocks.len();
+    let mut last: Vec<Option<usize>> = vec![None; n];
+    for (k, b) in region.blocks.iter().enumerate() {
+        for s in b.successors() {
+            if let Some(j) = region.index_of(s).filter(|&j| j < k) {
+                last[j] = Some(last[j].map_or(k, |l| l.max(k)));
+            }
+        }
+    }
+    let mut ranges: Vec<(usize, usize)> = (0..n).filter_map(|j| Some((j, last[j]?))).collect();
+    ranges.sort_by_key(|&(j, k)| (k - j, j));
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for (j, k) in ranges {
+        if kept.iter().all(|&(a, b)| k < a || j > b) {
+            kept.push((j, k));
+        }
+    }
+    kept
+}
+
 /// Builds the module for `region`, translating single instructions with `lowering`.
 pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
     let mut e = Emitter {
@@ -673,6 +760,7 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         checks: Vec::new(),
         index: 0,
         frm_known: FrmKnown::Unknown,
+        loops: loops(region),
         lowering,
     };
     let n = region.blocks.len();
@@ -687,24 +775,36 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
     e.open(Label::Top, |s, bt| {
         s.loop_(bt);
     });
+    // The labels of blocks inside a kept loop are opened inside it.
     for j in (1..n).rev() {
-        e.open(Label::Block(j), |s, bt| {
-            s.block(bt);
-        });
+        if e.inside_loop(j).is_none() {
+            e.open(Label::Block(j), |s, bt| {
+                s.block(bt);
+            });
+        }
     }
     if n > 1 {
         e.open(Label::Block(0), |s, bt| {
             s.block(bt);
         });
-        e.ins().local_get(ENTRY).br_table(0..n as u32, 0);
+        let targets: Vec<u32> = (0..n)
+            .map(|x| e.depth(Label::Block(e.inside_loop(x).unwrap_or(x))))
+            .collect();
+        e.ins().local_get(ENTRY).br_table(targets, 0);
         e.end();
     }
     for k in 0..n {
         if k > 0 {
             e.end();
         }
+        if let Some(&(_, last)) = e.loops.iter().find(|&&(j, _)| j == k) {
+            e.open_loop(k, last);
+        }
         e.block = k;
         block(&mut e, k);
+        if e.loops.iter().any(|&(_, last)| last == k) {
+            e.end(); // the loop this block ends
+        }
     }
     e.end(); // loop $top
     e.ins().unreachable();

@@ -460,3 +460,36 @@ fn fp_lowerings_validate_in_every_rounding_mode() {
     }
     assert!(lowered >= 4 * 56, "{lowered}");
 }
+
+/// Kept loops: the innermost range of blocks that branches back to its head, and
+/// no range overlapping it; every entry and edge into a loop's middle validates.
+#[test]
+fn ranges_that_branch_back_become_wasm_loops() {
+    use super::emit::loops;
+    let block = |pc: u64, insns: Vec<Insn>| Block { pc, insns };
+    let add = insn(Opcode::Addi, 5, 5, 0, 1);
+    // 0x100 -> 0x108 -> 0x10c -> 0x114; 0x10c's block branches back to 0x108 (the
+    // inner range 1..=2), 0x114's back to 0x100 (the outer 0..=3, which overlaps
+    // it); 0x100's also jumps forward into the inner loop's middle (0x10c).
+    let region = Region {
+        blocks: vec![
+            block(0x100, vec![add, insn(Opcode::Beq, 0, 5, 6, 8)]),
+            block(0x108, vec![add]),
+            block(0x10c, vec![add, insn(Opcode::Bne, 0, 5, 6, -8)]),
+            block(0x114, vec![add, insn(Opcode::Blt, 0, 5, 6, -24)]),
+        ],
+    };
+    assert_eq!(loops(&region), [(1, 2)]);
+    checked(&region);
+    // Two loops side by side, the second entered in its middle from the first.
+    let region = Region {
+        blocks: vec![
+            block(0x100, vec![add, insn(Opcode::Beq, 0, 5, 6, 16)]),
+            block(0x108, vec![add, insn(Opcode::Bne, 0, 5, 6, -12)]),
+            block(0x110, vec![add]),
+            block(0x114, vec![add, insn(Opcode::Blt, 0, 5, 6, -8)]),
+        ],
+    };
+    assert_eq!(loops(&region), [(0, 1), (2, 3)]);
+    checked(&region);
+}
