@@ -308,6 +308,7 @@ impl Machine {
         self.os.argv = argv;
         self.os.envp = envp;
         self.os.auxv = auxv;
+        linux::signal::map_trampoline(self);
         Ok(main.bias)
     }
 

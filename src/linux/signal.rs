@@ -12,7 +12,8 @@
 //! call and every time its block budget runs out, so a signal unblocked by
 //! `rt_sigprocmask`/`rt_sigreturn` is handled before the guest runs on. Handlers
 //! return through a one-page trampoline (`li a7, 139; ecall`, the bytes of Linux's
-//! `__vdso_rt_sigreturn`, which libgcc's unwinder recognises) mapped on first use.
+//! `__vdso_rt_sigreturn`, which libgcc's unwinder recognises) mapped when a
+//! program is loaded (and again if the program unmapped it).
 //!
 //! Stop signals with the default action stop the process (`procs::stop`: none
 //! of its threads runs, its parent's waits and `SIGCHLD` hear of it) until
@@ -591,6 +592,14 @@ fn setup_frame(m: &mut Machine, sig: u8, info: &[u8; siginfo::SIZE], act: SigAct
     h.x[12] = frame + sigframe::UC as u64;
     h.reservation = None;
     true
+}
+
+/// Maps the sigreturn trampoline of a freshly loaded program, as Linux maps its
+/// vDSO at exec: mapped at the first signal instead, it took the highest free
+/// page, which could be a page the program had just unmapped in order to fault
+/// on it (the next access then read the trampoline).
+pub fn map_trampoline(m: &mut Machine) {
+    let _ = trampoline(m);
 }
 
 /// The address of the sigreturn trampoline, mapping it (again) if needed.
