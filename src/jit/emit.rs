@@ -74,6 +74,12 @@ pub const FTMP: u32 = FIRST_FREG + 32;
 pub const FTMPS: u32 = 10;
 /// Scratch i32 (flags being raised).
 pub const TMP32: u32 = FTMP + FTMPS;
+/// Pairs of i64 locals `(base, len)` that remember, in a block looping on itself,
+/// the page a check site last found accessible ([`Emitter::check_span`]):
+/// `CACHE + 2 * slot` and the one after, slot < [`CACHES`].
+const CACHE: u32 = TMP32 + 1;
+/// How many check sites of a self loop remember their page.
+const CACHES: u32 = 6;
 
 /// Most return sites an indirect jump compares its target with before it leaves.
 const MAX_RETURN_SITES: usize = 8;
@@ -115,6 +121,8 @@ pub struct Emitter<'r> {
     fwritten: u32,
     /// The address checks of the block being emitted ([`plan_checks`]).
     checks: Vec<Option<Span>>,
+    /// Which of them remember their page, in which [`CACHE`] slot (in a self loop).
+    cached: Vec<Option<u32>>,
     /// Index in its block of the instruction being lowered.
     index: usize,
     /// What the block being emitted has tested `frm` to be so far.
@@ -550,6 +558,19 @@ impl<'r> Emitter<'r> {
         self.open(Label::Checked, |s, bt| {
             s.block(bt);
         });
+        let cache = self.cached.get(self.index).copied().flatten();
+        if let Some(slot) = cache {
+            // In a self loop: inside the page this site found accessible before
+            // (permissions cannot change while generated code runs).
+            let depth = self.depth(Label::Checked);
+            self.ins()
+                .local_get(ADDR)
+                .local_get(CACHE + 2 * slot)
+                .i64_sub()
+                .local_get(CACHE + 2 * slot + 1)
+                .i64_lt_u()
+                .br_if(depth);
+        }
         self.open(Label::Recheck, |s, bt| {
             s.block(bt);
         });
@@ -568,7 +589,48 @@ impl<'r> Emitter<'r> {
         self.permission_denies(mask, want);
         self.ins().br_if(depth);
         let depth = self.depth(Label::Checked);
-        if len == 1 {
+        if let Some(slot) = cache {
+            // A single byte never crosses a page.
+            if len > 1 {
+                self.ins()
+                    .local_get(ADDR)
+                    .i64_const(PAGE as i64 - 1)
+                    .i64_and()
+                    .i64_const(len)
+                    .i64_add()
+                    .i64_const(PAGE as i64)
+                    .i64_gt_u();
+                let recheck = self.depth(Label::Recheck);
+                self.ins().br_if(recheck);
+            }
+            // Remember the page: later addresses `a` with `a - base < bytes - len + 1`
+            // keep the span inside `[base, base + bytes)`. A page right after the
+            // pages remembered extends them (loops that walk up through memory);
+            // any other starts again from this one.
+            let (base, admit) = (CACHE + 2 * slot, CACHE + 2 * slot + 1);
+            self.ins()
+                .local_get(ADDR)
+                .i64_const(!(PAGE as i64 - 1))
+                .i64_and()
+                .local_tee(TMP)
+                .local_get(base)
+                .i64_sub()
+                .local_get(admit)
+                .i64_const(len - 1)
+                .i64_add()
+                .i64_ne()
+                .if_(BlockType::Empty)
+                .local_get(TMP)
+                .local_set(base)
+                .end()
+                .local_get(TMP)
+                .i64_const(PAGE as i64 - len + 1)
+                .i64_add()
+                .local_get(base)
+                .i64_sub()
+                .local_set(admit);
+            self.ins().br(depth);
+        } else if len == 1 {
             // A single byte never crosses a page.
             self.ins().br(depth);
         } else {
@@ -694,15 +756,16 @@ impl<'r> Emitter<'r> {
 }
 
 /// Locals after the two parameters: x1..x31, then the temporaries (see the consts).
-fn locals() -> [(u32, ValType); 7] {
+fn locals() -> [(u32, ValType); 8] {
     [
-        (31, ValType::I64),    // x1..x31
-        (2, ValType::I64),     // ADDR, PC_OUT
-        (2, ValType::I32),     // CODE_OUT, ITERS
-        (3, ValType::I64),     // ICOUNT, TMP, TMP2
-        (32, ValType::F64),    // f0..f31
-        (FTMPS, ValType::F64), // FTMP..
-        (1, ValType::I32),     // TMP32
+        (31, ValType::I64),         // x1..x31
+        (2, ValType::I64),          // ADDR, PC_OUT
+        (2, ValType::I32),          // CODE_OUT, ITERS
+        (3, ValType::I64),          // ICOUNT, TMP, TMP2
+        (32, ValType::F64),         // f0..f31
+        (FTMPS, ValType::F64),      // FTMP..
+        (1, ValType::I32),          // TMP32
+        (2 * CACHES, ValType::I64), // CACHE..
     ]
 }
 
@@ -758,6 +821,7 @@ pub fn module(region: &Region, layout: Layout, lowering: Lowering) -> Vec<u8> {
         fused: 0,
         fwritten: 0,
         checks: Vec::new(),
+        cached: Vec::new(),
         index: 0,
         frm_known: FrmKnown::Unknown,
         loops: loops(region),
@@ -939,7 +1003,18 @@ fn block(e: &mut Emitter<'_>, k: usize) {
     let b = &region.blocks[k];
     // A block that may branch to itself (a tight loop) runs in a wasm loop of its own.
     let self_loop = b.successors().contains(&b.pc);
+    e.cached.clear();
     if self_loop {
+        // Its first check sites remember the page they found accessible, from
+        // nothing (a length of 0 admits no address) each time the loop is entered.
+        let mut slots = 0..CACHES;
+        e.cached = plan_checks(&b.insns, e.lowering.access)
+            .iter()
+            .map(|span| span.and_then(|_| slots.next()))
+            .collect();
+        for slot in 0..slots.start {
+            e.ins().i64_const(0).local_set(CACHE + 2 * slot + 1);
+        }
         e.open(Label::SelfLoop(k), |s, bt| {
             s.loop_(bt);
         });
