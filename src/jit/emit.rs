@@ -592,14 +592,8 @@ impl<'r> Emitter<'r> {
         if let Some(slot) = cache {
             // A single byte never crosses a page.
             if len > 1 {
-                self.ins()
-                    .local_get(ADDR)
-                    .i64_const(PAGE as i64 - 1)
-                    .i64_and()
-                    .i64_const(len)
-                    .i64_add()
-                    .i64_const(PAGE as i64)
-                    .i64_gt_u();
+                self.span_end_in_page(len);
+                self.ins().i64_gt_u();
                 let recheck = self.depth(Label::Recheck);
                 self.ins().br_if(recheck);
             }
@@ -634,15 +628,8 @@ impl<'r> Emitter<'r> {
             // A single byte never crosses a page.
             self.ins().br(depth);
         } else {
-            self.ins()
-                .local_get(ADDR)
-                .i64_const(PAGE as i64 - 1)
-                .i64_and()
-                .i64_const(len)
-                .i64_add()
-                .i64_const(PAGE as i64)
-                .i64_le_u()
-                .br_if(depth);
+            self.span_end_in_page(len);
+            self.ins().i64_le_u().br_if(depth);
         }
         self.end();
         // Outside the window, the first page denies, or the span crosses into
@@ -656,6 +643,18 @@ impl<'r> Emitter<'r> {
             self.if_then(|e| e.exit_to(Exit::Slow, pc));
         }
         self.end();
+    }
+
+    /// Pushes where `[ADDR, ADDR + len)` ends relative to its page, and the page
+    /// size: the span stays in the page unless the first exceeds the second.
+    fn span_end_in_page(&mut self, len: i64) {
+        self.ins()
+            .local_get(ADDR)
+            .i64_const(PAGE as i64 - 1)
+            .i64_and()
+            .i64_const(len)
+            .i64_add()
+            .i64_const(PAGE as i64);
     }
 
     /// Turns the page index (an i32) on the stack into whether that page's
