@@ -574,11 +574,7 @@ impl<'r> Emitter<'r> {
         self.open(Label::Recheck, |s, bt| {
             s.block(bt);
         });
-        let layout = self.layout;
-        self.ins()
-            .local_get(ADDR)
-            .i64_const((layout.ram_size - len as u64) as i64)
-            .i64_gt_u();
+        self.beyond_window(len);
         let depth = self.depth(Label::Recheck);
         self.ins().br_if(depth);
         self.ins()
@@ -597,32 +593,7 @@ impl<'r> Emitter<'r> {
                 let recheck = self.depth(Label::Recheck);
                 self.ins().br_if(recheck);
             }
-            // Remember the page: later addresses `a` with `a - base < bytes - len + 1`
-            // keep the span inside `[base, base + bytes)`. A page right after the
-            // pages remembered extends them (loops that walk up through memory);
-            // any other starts again from this one.
-            let (base, admit) = (CACHE + 2 * slot, CACHE + 2 * slot + 1);
-            self.ins()
-                .local_get(ADDR)
-                .i64_const(!(PAGE as i64 - 1))
-                .i64_and()
-                .local_tee(TMP)
-                .local_get(base)
-                .i64_sub()
-                .local_get(admit)
-                .i64_const(len - 1)
-                .i64_add()
-                .i64_ne()
-                .if_(BlockType::Empty)
-                .local_get(TMP)
-                .local_set(base)
-                .end()
-                .local_get(TMP)
-                .i64_const(PAGE as i64 - len + 1)
-                .i64_add()
-                .local_get(base)
-                .i64_sub()
-                .local_set(admit);
+            self.remember_page(slot, len);
             self.ins().br(depth);
         } else if len == 1 {
             // A single byte never crosses a page.
@@ -643,6 +614,45 @@ impl<'r> Emitter<'r> {
             self.if_then(|e| e.exit_to(Exit::Slow, pc));
         }
         self.end();
+    }
+
+    /// After check site `slot` found `[ADDR, ADDR + len)` accessible inside one
+    /// page: remembers the page, so that later addresses `a` with
+    /// `a - base < bytes - len + 1` keep the span inside `[base, base + bytes)`. A
+    /// page right after the pages remembered extends them (loops that walk up
+    /// through memory); any other starts again from this one.
+    fn remember_page(&mut self, slot: u32, len: i64) {
+        let (base, admit) = (CACHE + 2 * slot, CACHE + 2 * slot + 1);
+        self.ins()
+            .local_get(ADDR)
+            .i64_const(!(PAGE as i64 - 1))
+            .i64_and()
+            .local_tee(TMP)
+            .local_get(base)
+            .i64_sub()
+            .local_get(admit)
+            .i64_const(len - 1)
+            .i64_add()
+            .i64_ne()
+            .if_(BlockType::Empty)
+            .local_get(TMP)
+            .local_set(base)
+            .end()
+            .local_get(TMP)
+            .i64_const(PAGE as i64 - len + 1)
+            .i64_add()
+            .local_get(base)
+            .i64_sub()
+            .local_set(admit);
+    }
+
+    /// Pushes whether `[ADDR, ADDR + len)` leaves the window.
+    fn beyond_window(&mut self, len: i64) {
+        let limit = self.layout.ram_size - len as u64;
+        self.ins()
+            .local_get(ADDR)
+            .i64_const(limit as i64)
+            .i64_gt_u();
     }
 
     /// Pushes where `[ADDR, ADDR + len)` ends relative to its page, and the page
@@ -677,7 +687,6 @@ impl<'r> Emitter<'r> {
     /// Pushes whether the permission byte of the page holding `ADDR + at` lacks the
     /// access (`byte & mask != want`), or `[ADDR, ADDR + len)` leaves the window.
     fn page_denies(&mut self, at: i64, len: i64, mask: u8, want: u8) {
-        let layout = self.layout;
         let mut s = self.ins();
         s.i32_const(0).local_get(ADDR);
         if at != 0 {
@@ -685,11 +694,9 @@ impl<'r> Emitter<'r> {
         }
         s.i64_const(PAGE.trailing_zeros() as i64)
             .i64_shr_u()
-            .i32_wrap_i64()
-            .local_get(ADDR)
-            .i64_const((layout.ram_size - len as u64) as i64)
-            .i64_gt_u()
-            .select();
+            .i32_wrap_i64();
+        self.beyond_window(len);
+        self.ins().select();
         self.permission_denies(mask, want);
     }
 
@@ -1002,12 +1009,14 @@ fn block(e: &mut Emitter<'_>, k: usize) {
     let b = &region.blocks[k];
     // A block that may branch to itself (a tight loop) runs in a wasm loop of its own.
     let self_loop = b.successors().contains(&b.pc);
+    e.checks = plan_checks(&b.insns, e.lowering.access);
     e.cached.clear();
     if self_loop {
         // Its first check sites remember the page they found accessible, from
         // nothing (a length of 0 admits no address) each time the loop is entered.
         let mut slots = 0..CACHES;
-        e.cached = plan_checks(&b.insns, e.lowering.access)
+        e.cached = e
+            .checks
             .iter()
             .map(|span| span.and_then(|_| slots.next()))
             .collect();
@@ -1024,11 +1033,10 @@ fn block(e: &mut Emitter<'_>, k: usize) {
     }
 }
 
-/// The code of block `k`, which ends in a branch.
+/// The code of block `k` (its checks planned by [`block`]), which ends in a branch.
 fn block_code(e: &mut Emitter<'_>, k: usize) {
     let region = e.region;
     let b = &region.blocks[k];
-    e.checks = plan_checks(&b.insns, e.lowering.access);
     e.frm_known = FrmKnown::Unknown;
     e.ins()
         .local_get(ICOUNT)

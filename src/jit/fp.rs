@@ -521,43 +521,30 @@ fn magnitude_within(e: &mut Emitter<'_>, k: u32, lo: i64, hi: i64) {
         .i64_lt_u();
 }
 
-/// Pushes `a × b ± c` rounded once (RNE). Core wasm has no scalar fused
-/// multiply-add: this is lane 0 of relaxed SIMD's `f64x2.relaxed_madd`, which the
-/// launcher's engine runs in deterministic mode, where it is fused on every host.
-fn fused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32, neg_c: bool) {
-    e.ins()
-        .local_get(a)
-        .f64x2_splat()
-        .local_get(b)
-        .f64x2_splat()
-        .local_get(c);
-    if neg_c {
-        e.ins().f64_neg();
-    }
-    e.ins()
-        .f64x2_splat()
-        .f64x2_relaxed_madd()
-        .f64x2_extract_lane(0);
-}
-
-/// Pushes `c - a × b` rounded once (RNE): lane 0 of `f64x2.relaxed_nmadd`, as
-/// [`fused`].
-fn nfused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32) {
-    e.ins()
-        .local_get(a)
+/// Pushes `a × b + c` rounded once (RNE), or `c - a × b` when `negate_product`.
+/// Core wasm has no scalar fused multiply-add: this is lane 0 of relaxed SIMD's
+/// `f64x2.relaxed_madd` / `relaxed_nmadd`, which the launcher's engine runs in
+/// deterministic mode, where they are fused on every host.
+fn fused(e: &mut Emitter<'_>, a: u32, b: u32, c: u32, negate_product: bool) {
+    let mut s = e.ins();
+    s.local_get(a)
         .f64x2_splat()
         .local_get(b)
         .f64x2_splat()
         .local_get(c)
-        .f64x2_splat()
-        .f64x2_relaxed_nmadd()
-        .f64x2_extract_lane(0);
+        .f64x2_splat();
+    if negate_product {
+        s.f64x2_relaxed_nmadd();
+    } else {
+        s.f64x2_relaxed_madd();
+    }
+    s.f64x2_extract_lane(0);
 }
 
 /// Pushes the exact error of `p = RN(a × b)`, negated (`p - a × b`), when it is
 /// representable ([`mul_d`] says when).
 fn product_error_neg(e: &mut Emitter<'_>, a: u32, b: u32, p: u32) {
-    nfused(e, a, b, p);
+    fused(e, a, b, p, true);
 }
 
 /// Pushes `s` rounded to odd given its non-zero error `err`: truncated, lsb set.
@@ -683,7 +670,7 @@ fn div_d(e: &mut Emitter<'_>, pc: u64) {
 /// the remainder `q × y - X` is representable in the window, so one fused
 /// operation computes it exactly.
 fn remainder_nx(e: &mut Emitter<'_>, q: u32, y: u32) {
-    nfused(e, q, y, X);
+    fused(e, q, y, X, true);
     e.ins().f64_const(0.0.into()).f64_ne();
     raise_nx(e);
 }
